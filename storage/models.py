@@ -1,0 +1,195 @@
+"""The tables. Times are aware UTC datetimes (see `UTCDateTime`); people's
+zones are IANA names. Lists (roles, teams, interview types) are JSON arrays so
+the same schema works on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, event
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _when(*, now: bool = False, nullable: bool = False, index: bool = False) -> Any:
+    column = Column(UTCDateTime(), nullable=nullable, index=index)
+    if now:
+        return Field(default_factory=utcnow, sa_column=column)
+    return Field(default=None, sa_column=column)
+
+
+def _json(default_factory) -> Any:
+    return Field(default_factory=default_factory, sa_column=Column(JSON, nullable=False))
+
+
+class Interviewer(SQLModel, table=True):
+    __tablename__ = "interviewer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slack_user_id: str = Field(unique=True, max_length=32)
+    name: str = Field(max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+    roles: list[str] = _json(list)
+    teams: list[str] = _json(list)
+    interview_types: list[str] = _json(list)
+    # None means "ask Slack": users.info's tz fills it in on first use.
+    tz: str | None = Field(default=None, max_length=64)
+    work_start: str = Field(default="09:00", max_length=5)
+    work_end: str = Field(default="17:00", max_length=5)
+    work_days: list[int] = _json(lambda: [0, 1, 2, 3, 4])
+    weekly_cap: int = Field(default=5)
+    active: bool = Field(default=True)
+
+
+class Candidate(SQLModel, table=True):
+    __tablename__ = "candidate"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=320, index=True)
+    tz: str = Field(max_length=64)
+    created_at: datetime = _when(now=True)
+
+
+class Loop(SQLModel, table=True):
+    __tablename__ = "loop"
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True)
+    track: str = Field(max_length=32)
+    level: str = Field(max_length=8)
+    team: str = Field(max_length=64)
+    recruiter_id: int = Field(foreign_key="interviewer.id")
+    hiring_manager_id: int = Field(foreign_key="interviewer.id")
+    technical_format: str = Field(default="discussion", max_length=32)
+    availability_text: str = Field(default="", max_length=2000)
+    # Shown only to the recruiter, the hiring manager and panel members.
+    accommodations: str = Field(default="", max_length=2000)
+    status: str = Field(default="open", max_length=16, index=True)
+    created_by: str = Field(max_length=32)
+    created_at: datetime = _when(now=True)
+    updated_at: datetime = _when(now=True)
+
+
+class Stage(SQLModel, table=True):
+    __tablename__ = "stage"
+    __table_args__ = (UniqueConstraint("loop_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    loop_id: int = Field(foreign_key="loop.id", index=True)
+    key: str = Field(max_length=32)
+    position: int
+    # pending → proposed → scheduled → completed → decided (or skipped)
+    status: str = Field(default="pending", max_length=16)
+    proposal: dict = _json(dict)
+
+
+class Interview(SQLModel, table=True):
+    __tablename__ = "interview"
+    __table_args__ = (Index("ix_interview_interviewer_start", "interviewer_id", "start_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    stage_id: int = Field(foreign_key="stage.id", index=True)
+    interviewer_id: int = Field(foreign_key="interviewer.id")
+    role: str = Field(max_length=32)
+    interview_type: str = Field(max_length=32)
+    start_at: datetime = _when()
+    end_at: datetime = _when()
+    # confirmed → completed; or declined / cancelled
+    status: str = Field(default="confirmed", max_length=16)
+
+
+class Feedback(SQLModel, table=True):
+    __tablename__ = "feedback"
+
+    id: int | None = Field(default=None, primary_key=True)
+    interview_id: int = Field(foreign_key="interview.id", unique=True)
+    interviewer_id: int = Field(foreign_key="interviewer.id")
+    signal: str = Field(max_length=16)
+    ratings: dict = _json(dict)
+    notes: str = Field(default="", max_length=10000)
+    submitted_at: datetime = _when(now=True)
+    updated_at: datetime = _when(now=True)
+
+
+class Decision(SQLModel, table=True):
+    __tablename__ = "decision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    loop_id: int = Field(foreign_key="loop.id", index=True)
+    stage_id: int = Field(foreign_key="stage.id")
+    kind: str = Field(max_length=16)
+    decided_by: str = Field(max_length=32)
+    decided_at: datetime = _when(now=True)
+    note: str = Field(default="", max_length=2000)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only: who did what, when. Updates and deletes are refused below."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _when(now=True, index=True)
+    actor: str = Field(max_length=64)
+    action: str = Field(max_length=64)
+    loop_id: int | None = Field(default=None, index=True)
+    detail: dict = _json(dict)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A Slack Web API call decided inside a transaction and sent after it.
+
+    `ref` names the message so later rows can thread under it (`thread_ref`)
+    or edit it in place (`update_ref`) without knowing its ts yet."""
+
+    __tablename__ = "outbox_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=200)
+    method: str = Field(max_length=64)
+    payload: dict = _json(dict)
+    ref: str | None = Field(default=None, max_length=200)
+    thread_ref: str | None = Field(default=None, max_length=200)
+    update_ref: str | None = Field(default=None, max_length=200)
+    status: str = Field(default="pending", max_length=16, index=True)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = _when(now=True, index=True)
+    last_error: str = Field(default="", max_length=2000)
+    created_at: datetime = _when(now=True)
+    sent_at: datetime | None = _when(nullable=True)
+
+
+class SlackMessage(SQLModel, table=True):
+    """Where a named message landed, so it can be threaded under or updated."""
+
+    __tablename__ = "slack_message"
+
+    ref: str = Field(primary_key=True, max_length=200)
+    channel: str = Field(max_length=32)
+    ts: str = Field(max_length=32)
+
+
+class ProcessedRequest(SQLModel, table=True):
+    """Slack retries and double clicks: the first delivery wins, the rest are no-ops."""
+
+    __tablename__ = "processed_request"
+
+    key: str = Field(primary_key=True, max_length=200)
+    at: datetime = _when(now=True)
+
+
+@event.listens_for(AuditEvent, "before_update")
+def _refuse_audit_update(mapper, connection, target):
+    raise ValueError("the audit log is append-only")
+
+
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_audit_delete(mapper, connection, target):
+    raise ValueError("the audit log is append-only")
