@@ -69,8 +69,12 @@ class Loop(SQLModel, table=True):
     hiring_manager_id: int = Field(foreign_key="interviewer.id")
     technical_format: str = Field(default="discussion", max_length=32)
     availability_text: str = Field(default="", max_length=2000)
+    # The candidate's windows as parsed when typed: [[start_iso, end_iso], ...] in UTC.
+    availability: list[list[str]] = _json(list)
     # Shown only to the recruiter, the hiring manager and panel members.
     accommodations: str = Field(default="", max_length=2000)
+    extra_minutes_per_interview: int = Field(default=0)
+    extra_break_minutes: int = Field(default=0)
     status: str = Field(default="open", max_length=16, index=True)
     created_by: str = Field(max_length=32)
     created_at: datetime = _when(now=True)
@@ -99,6 +103,7 @@ class Interview(SQLModel, table=True):
     interviewer_id: int = Field(foreign_key="interviewer.id")
     role: str = Field(max_length=32)
     interview_type: str = Field(max_length=32)
+    seat_key: str = Field(default="", max_length=64)
     start_at: datetime = _when()
     end_at: datetime = _when()
     # confirmed → completed; or declined / cancelled

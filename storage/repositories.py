@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -124,6 +124,16 @@ class Loops:
             )
         )
 
+    def interview_stats(self, now: datetime) -> dict[int, tuple[datetime | None, int]]:
+        """Per interviewer: when they last interviewed and how often (load spreading)."""
+        rows = self.session.exec(
+            select(Interview.interviewer_id, func.max(Interview.start_at), func.count())
+            .where(col(Interview.status).in_(("confirmed", "completed")))
+            .where(Interview.start_at <= now)
+            .group_by(Interview.interviewer_id)
+        ).all()
+        return {pid: (_aware(last), count) for pid, last, count in rows}
+
     def feedback_for(self, interview_id: int) -> Feedback | None:
         return self.session.exec(
             select(Feedback).where(Feedback.interview_id == interview_id)
@@ -140,6 +150,15 @@ class Loops:
                 select(Decision).where(Decision.loop_id == loop_id).order_by(Decision.id)
             )
         )
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # Aggregates bypass the column type, so SQLite hands back naive (or text) UTC.
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class Outbox:

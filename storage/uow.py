@@ -28,7 +28,8 @@ class UnitOfWork:
 
     def __exit__(self, *exc_info) -> None:
         assert self.session is not None
-        self.session.rollback()  # a no-op after commit(); otherwise nothing half-written
+        # close() rolls back whatever was not committed — nothing half-written — and,
+        # unlike rollback(), leaves loaded objects readable after the block.
         self.session.close()
 
     def commit(self) -> None:

@@ -1,0 +1,411 @@
+"""Block Kit builders: pure functions from plain values to Slack payloads.
+
+Times are always Slack date tokens, so every reader sees their own zone.
+Action ids are the contract with handlers/actions.py and handlers/views.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.slack_text import escape, mention, span, when
+
+# Action and callback ids (the handlers listen for these).
+SCHEDULE_LOOP_VIEW = "schedule_loop"
+REPLAN_VIEW = "replan_stage"
+CONFIRM = "proposal_confirm"
+SWAP = "proposal_swap"
+PICK_TIME = "proposal_pick_time"
+USE_ALTERNATIVE = "proposal_use_alternative"
+CANT_MAKE_IT = "interview_decline"
+
+STATE_MARKS = {
+    "pending": "○",
+    "proposed": "◐",
+    "scheduled": "◑",
+    "completed": "●",
+    "decided": "✔",
+    "skipped": "–",
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    slack_user_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class SlotView:
+    person: Person
+    role: str
+    interview_type: str
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class StageView:
+    key: str
+    title: str
+    state: str
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class LoopView:
+    loop_id: int
+    candidate: str
+    level: str
+    level_title: str
+    track_title: str
+    team: str
+    recruiter: Person
+    hiring_manager: Person
+    accommodations: str = ""
+
+
+def _text(text: str) -> dict:
+    return {"type": "mrkdwn", "text": text}
+
+
+def _plain(text: str) -> dict:
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def _section(text: str, accessory: dict | None = None) -> dict:
+    block = {"type": "section", "text": _text(text)}
+    if accessory:
+        block["accessory"] = accessory
+    return block
+
+
+def _context(text: str) -> dict:
+    return {"type": "context", "elements": [_text(text)]}
+
+
+def _button(label: str, action_id: str, value: str, style: str | None = None) -> dict:
+    button = {"type": "button", "text": _plain(label), "action_id": action_id, "value": value}
+    if style:
+        button["style"] = style
+    return button
+
+
+def _human(key: str) -> str:
+    return key.replace("_", " ")
+
+
+# --- /schedule-loop modal -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModalChoices:
+    tracks: Sequence[tuple[str, str]]  # (key, title)
+    levels: Sequence[tuple[str, str]]
+    teams: Sequence[str]
+    formats: Sequence[tuple[str, str]]
+    max_extra_minutes: int
+    max_extra_break: int
+
+
+def _option(value: str, label: str) -> dict:
+    return {"text": _plain(label[:75]), "value": value}
+
+
+def _select(action_id: str, options: Sequence[tuple[str, str]], initial: str | None) -> dict:
+    element = {
+        "type": "static_select",
+        "action_id": action_id,
+        "options": [_option(v, label) for v, label in options],
+    }
+    chosen = [o for o in element["options"] if o["value"] == initial]
+    if chosen:
+        element["initial_option"] = chosen[0]
+    return element
+
+
+def _input(block_id: str, label: str, element: dict, *, optional=False, hint: str = "") -> dict:
+    block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": _plain(label),
+        "element": element,
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = _plain(hint)
+    return block
+
+
+def _text_input(action_id: str, initial: str = "", placeholder: str = "", multiline=False):
+    element = {"type": "plain_text_input", "action_id": action_id, "multiline": multiline}
+    if initial:
+        element["initial_value"] = initial
+    if placeholder:
+        element["placeholder"] = _plain(placeholder)
+    return element
+
+
+def _minutes(limit: int) -> list[tuple[str, str]]:
+    steps = [m for m in (0, 5, 10, 15, 20, 30, 45, 60) if m <= limit]
+    return [(str(m), "none" if m == 0 else f"{m} minutes") for m in steps]
+
+
+def schedule_loop_modal(choices: ModalChoices, prefill: dict[str, str]) -> dict:
+    """The /schedule-loop form. `prefill` maps block ids to initial values."""
+    users = {}
+    for key in ("recruiter", "hiring_manager"):
+        element = {"type": "users_select", "action_id": key}
+        if prefill.get(key):
+            element["initial_user"] = prefill[key]
+        users[key] = element
+    blocks = [
+        _input("candidate_name", "Candidate name",
+               _text_input("candidate_name", prefill.get("candidate_name", ""), "Ada Lovelace")),
+        _input("candidate_email", "Candidate email",
+               _text_input("candidate_email", prefill.get("candidate_email", ""),
+                           "ada@example.com")),
+        _input("track", "Track", _select("track", choices.tracks, prefill.get("track"))),
+        _input("level", "Level", _select("level", choices.levels, prefill.get("level"))),
+        _input("team", "Team",
+               _select("team", [(t, t) for t in choices.teams], prefill.get("team"))),
+        _input("recruiter", "Recruiter", users["recruiter"]),
+        _input("hiring_manager", "Hiring manager", users["hiring_manager"]),
+        _input("candidate_tz", "Candidate time zone",
+               _text_input("candidate_tz", prefill.get("candidate_tz", ""), "Europe/London"),
+               hint="An IANA zone name, e.g. America/New_York, Europe/Berlin, Asia/Kolkata."),
+        _input("availability", "Candidate availability",
+               _text_input("availability", prefill.get("availability", ""),
+                           "Tue 2pm-6pm, Thu after 10am", multiline=True),
+               hint="In the candidate's zone unless you name one: "
+                    "'Tue 2pm-6pm, Thu after 10am PT' or 'next Monday 9-12 Europe/Berlin'."),
+        _input("technical_format", "Technical screen (the candidate's choice)",
+               {
+                   "type": "radio_buttons",
+                   "action_id": "technical_format",
+                   "options": [_option(k, t) for k, t in choices.formats],
+                   "initial_option": _option(*next(
+                       (f for f in choices.formats if f[0] == prefill.get("technical_format")),
+                       choices.formats[-1],
+                   )),
+               }),
+        _input("accommodations", "Accommodations",
+               _text_input("accommodations", prefill.get("accommodations", ""),
+                           "e.g. screen reader; captions; longer breaks", multiline=True),
+               optional=True,
+               hint="Shown only to the recruiter, the hiring manager and the panel."),
+        _input("extra_minutes", "Extra minutes per interview",
+               _select("extra_minutes", _minutes(choices.max_extra_minutes),
+                       prefill.get("extra_minutes", "0")), optional=True),
+        _input("extra_break", "Extra break between interviews",
+               _select("extra_break", _minutes(choices.max_extra_break),
+                       prefill.get("extra_break", "0")), optional=True),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": SCHEDULE_LOOP_VIEW,
+        "title": _plain("Schedule a loop"),
+        "submit": _plain("Plan it"),
+        "close": _plain("Cancel"),
+        "blocks": blocks,
+    }
+
+
+def replan_modal(stage_id: int, version: int, stage_title: str, candidate: str) -> dict:
+    return {
+        "type": "modal",
+        "callback_id": REPLAN_VIEW,
+        "private_metadata": f"{stage_id}:{version}",
+        "title": _plain("Pick another time"),
+        "submit": _plain("Re-plan"),
+        "close": _plain("Cancel"),
+        "blocks": [
+            _section(f"*{escape(candidate)}* — {stage_title}"),
+            _input("availability", "New candidate availability",
+                   _text_input("availability", "", "Wed 1pm-5pm, Fri 9am-12pm", multiline=True),
+                   hint="In the candidate's zone unless you name one."),
+        ],
+    }
+
+
+# --- proposals to the recruiter --------------------------------------------------------------
+
+
+def _slot_lines(slots: Sequence[SlotView]) -> list[str]:
+    return [
+        f"{span(s.start, s.end)}  {mention(s.person.slack_user_id)} · {_human(s.role)}"
+        f" ({_human(s.interview_type)})"
+        for s in slots
+    ]
+
+
+def proposal_message(
+    loop: LoopView,
+    stage_title: str,
+    stage_id: int,
+    version: int,
+    slots: Sequence[SlotView],
+    warnings: Sequence[str],
+    take_home_due: datetime | None = None,
+) -> dict:
+    value = f"{stage_id}:{version}"
+    header = f"*{stage_title}* for *{escape(loop.candidate)}* ({loop.level}, {loop.team})"
+    blocks: list[dict] = [_section(f"Proposed: {header}")]
+    if take_home_due is not None:
+        reviewer = slots[0]
+        blocks.append(_section(
+            f"Take-home sent on confirm, due {when(take_home_due)}; reviewer "
+            f"{mention(reviewer.person.slack_user_id)}",
+            _button("Swap", SWAP, f"{value}:0"),
+        ))
+    else:
+        for index, line in enumerate(_slot_lines(slots)):
+            blocks.append(_section(line, _button("Swap", SWAP, f"{value}:{index}")))
+    for warning in warnings:
+        blocks.append(_context(f":warning: {escape(warning)}"))
+    if loop.accommodations:
+        blocks.append(_context(f"Accommodations: {escape(loop.accommodations)}"))
+    blocks.append({
+        "type": "actions",
+        "block_id": f"proposal:{value}",
+        "elements": [
+            _button("Confirm", CONFIRM, value, "primary"),
+            _button("Pick another time", PICK_TIME, value),
+        ],
+    })
+    return {"text": f"Proposed: {stage_title} for {loop.candidate}", "blocks": blocks}
+
+
+def no_plan_message(
+    loop: LoopView,
+    stage_title: str,
+    stage_id: int,
+    version: int,
+    shortages: Sequence[str],
+    alternatives: Sequence[tuple[str, Sequence[SlotView], str]],
+) -> dict:
+    """No full panel fits: say who was missing when, and offer the nearest alternatives."""
+    value = f"{stage_id}:{version}"
+    blocks: list[dict] = [
+        _section(f"*No full panel fits* for {stage_title} of *{escape(loop.candidate)}*."
+                 " Nothing was booked."),
+        _section("\n".join(f"• {escape(s)}" for s in shortages) or "• no one is free"),
+    ]
+    buttons = [_button("Pick another time", PICK_TIME, value, "primary")]
+    for index, (kind, slots, warning) in enumerate(alternatives):
+        label = "another day" if kind == "another_day" else "a relaxed weekly cap"
+        first = slots[0].start if slots else None
+        lines = "\n".join(_slot_lines(slots))
+        blocks.append(_section(
+            f"*Alternative with {label}*"
+            + (f" — {when(first, '{date_long_pretty}')}" if first else "")
+            + f"\n{lines}"
+        ))
+        if warning:
+            blocks.append(_context(f":warning: {escape(warning)}"))
+        buttons.append(_button(f"Use {label}", USE_ALTERNATIVE, f"{value}:{index}"))
+    blocks.append({"type": "actions", "block_id": f"noplan:{value}", "elements": buttons})
+    return {"text": f"No full panel fits for {stage_title} of {loop.candidate}", "blocks": blocks}
+
+
+def proposal_closed(loop: LoopView, stage_title: str, outcome: str) -> dict:
+    """What the proposal message becomes once acted on (no live buttons left behind)."""
+    return {
+        "text": f"{stage_title} for {loop.candidate}: {outcome}",
+        "blocks": [_section(f"*{stage_title}* for *{escape(loop.candidate)}* — {outcome}")],
+    }
+
+
+# --- interviewers ------------------------------------------------------------------------------
+
+
+def interview_dm(
+    loop: LoopView,
+    stage_title: str,
+    focus: str,
+    slot: SlotView,
+    interview_id: int,
+    due: datetime | None = None,
+    replacing: str | None = None,
+) -> dict:
+    intro = f"You're on *{escape(loop.candidate)}*'s {stage_title}"
+    if replacing:
+        intro += f", taking over from {replacing}"
+    time_line = (
+        f"*Review due:* {when(due)}" if due is not None
+        else f"*When:* {span(slot.start, slot.end)}"
+    )
+    blocks = [
+        _section(intro + "."),
+        _section(
+            f"{time_line}\n*Your part:* {_human(slot.interview_type)} ({_human(slot.role)})\n"
+            f"*Focus:* {escape(focus)}\n"
+            f"*Candidate:* {escape(loop.candidate)} · {loop.level} {loop.level_title} · "
+            f"{loop.team}\n*Recruiter:* {mention(loop.recruiter.slack_user_id)}"
+        ),
+    ]
+    if loop.accommodations:
+        blocks.append(_section(f":information_source: *Accommodations:* "
+                               f"{escape(loop.accommodations)}"))
+    blocks.append({
+        "type": "actions",
+        "block_id": f"interview:{interview_id}",
+        "elements": [_button("Can't make it", CANT_MAKE_IT, str(interview_id), "danger")],
+    })
+    return {"text": f"{stage_title} with {loop.candidate}", "blocks": blocks}
+
+
+def interview_cancelled_dm(loop: LoopView, stage_title: str, slot: SlotView, why: str) -> dict:
+    return {
+        "text": f"Cancelled: {stage_title} with {loop.candidate}",
+        "blocks": [_section(
+            f"Your {_human(slot.interview_type)} with *{escape(loop.candidate)}* on "
+            f"{span(slot.start, slot.end)} is *cancelled* — {escape(why)}. Nothing to do."
+        )],
+    }
+
+
+def recruiter_note(text: str) -> dict:
+    return {"text": text, "blocks": [_section(text)]}
+
+
+# --- the decision thread -------------------------------------------------------------------------
+
+
+def decision_root(loop: LoopView, stages: Sequence[StageView]) -> dict:
+    """The one message per loop in the recruiting channel, kept current with chat.update.
+    Accommodations never appear here: the channel is wider than the people who need them."""
+    states = "\n".join(
+        f"{STATE_MARKS.get(s.state, '○')} {s.title} — {_human(s.state)}"
+        + (f" · {s.summary}" if s.summary else "")
+        for s in stages
+    )
+    return {
+        "text": f"Loop: {loop.candidate} ({loop.level}, {loop.team})",
+        "blocks": [
+            {"type": "header", "text": _plain(f"{loop.candidate} · {loop.level} · {loop.team}")},
+            _section(
+                f"*{loop.track_title}* · {loop.level} {loop.level_title}\n"
+                f"Recruiter {mention(loop.recruiter.slack_user_id)} · hiring manager "
+                f"{mention(loop.hiring_manager.slack_user_id)}"
+            ),
+            _section(states),
+            _context(f"Loop #{loop.loop_id} · stage updates and decisions in the thread"),
+        ],
+    }
+
+
+def stage_booked_reply(stage_title: str, slots: Sequence[SlotView],
+                       due: datetime | None = None) -> dict:
+    if due is not None:
+        body = (f"*{stage_title}* booked: take-home due {when(due)}, reviewed by "
+                f"{mention(slots[0].person.slack_user_id)}")
+    else:
+        body = f"*{stage_title}* booked:\n" + "\n".join(_slot_lines(slots))
+    return {"text": f"{stage_title} booked", "blocks": [_section(body)]}
+
+
+def thread_note(text: str) -> dict:
+    return {"text": text, "blocks": [_context(text)]}

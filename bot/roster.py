@@ -1,0 +1,258 @@
+"""The interviewer roster as CSV: parsing (pure) and writing.
+
+Format (README, "Roster format"): a header row, then one person a row.
+Lists inside a cell are separated by `;`. Unknown columns, roles, interview
+types, time zones or malformed values are refused with the line and column;
+a file with any problem imports nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+COLUMNS = (
+    "slack_user_id",
+    "name",
+    "email",
+    "roles",
+    "teams",
+    "interview_types",
+    "tz",
+    "working_hours",
+    "working_days",
+    "weekly_cap",
+)
+REQUIRED = ("slack_user_id", "name", "roles")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_HOURS = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    slack_user_id: str
+    name: str
+    email: str | None
+    roles: tuple[str, ...]
+    teams: tuple[str, ...]
+    interview_types: tuple[str, ...]
+    tz: str | None
+    work_start: str = "09:00"
+    work_end: str = "17:00"
+    work_days: tuple[int, ...] = (0, 1, 2, 3, 4)
+    weekly_cap: int = 5
+
+
+@dataclass(frozen=True)
+class RosterProblem:
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, column {self.column}: {self.message}"
+
+
+@dataclass
+class RosterError(Exception):
+    source: str
+    problems: list[RosterProblem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        shown = "; ".join(str(p) for p in self.problems[:5])
+        more = f" (and {len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
+        return f"{self.source}: {shown}{more} — nothing was imported"
+
+
+def parse_roster(
+    text: str,
+    *,
+    known_roles: Collection[str],
+    known_interview_types: Collection[str],
+    source: str = "roster.csv",
+) -> list[RosterEntry]:
+    reader = csv.reader(io.StringIO(text))
+    rows = list(reader)
+    if not rows:
+        raise RosterError(
+            source, [RosterProblem(1, "-", "the file is empty; it needs a header row")]
+        )
+    header = [h.strip() for h in rows[0]]
+    problems: list[RosterProblem] = []
+    for name in header:
+        if name not in COLUMNS:
+            problems.append(
+                RosterProblem(
+                    1, name or "(blank)", f"unknown column; the columns are {', '.join(COLUMNS)}"
+                )
+            )
+    for name in REQUIRED:
+        if name not in header:
+            problems.append(RosterProblem(1, name, "required column is missing"))
+    if problems:
+        raise RosterError(source, problems)
+
+    entries: list[RosterEntry] = []
+    seen: dict[str, int] = {}
+    for line_number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header):
+            problems.append(
+                RosterProblem(
+                    line_number, "-", f"{len(row)} cells but the header has {len(header)}"
+                )
+            )
+            continue
+        cells = {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)}
+        row_parser = _Row(line_number, cells, problems)
+        entry = row_parser.entry(known_roles, known_interview_types)
+        if entry is None:
+            continue
+        if entry.slack_user_id in seen:
+            problems.append(
+                RosterProblem(
+                    line_number,
+                    "slack_user_id",
+                    f"{entry.slack_user_id} is already on line {seen[entry.slack_user_id]}",
+                )
+            )
+            continue
+        seen[entry.slack_user_id] = line_number
+        entries.append(entry)
+    if problems:
+        raise RosterError(source, problems)
+    return entries
+
+
+class _Row:
+    def __init__(self, line: int, cells: dict[str, str], problems: list[RosterProblem]):
+        self.line, self.cells, self.problems = line, cells, problems
+        self.ok = True
+
+    def fail(self, column: str, message: str) -> None:
+        self.problems.append(RosterProblem(self.line, column, message))
+        self.ok = False
+
+    def entry(self, roles: Collection[str], types: Collection[str]) -> RosterEntry | None:
+        slack_id = self.cells.get("slack_user_id", "")
+        if not _SLACK_ID.match(slack_id):
+            self.fail("slack_user_id", f"{slack_id!r} is not a Slack user ID (like U012AB3CD)")
+        name = self.cells.get("name", "")
+        if not name:
+            self.fail("name", "is empty")
+        email = self.cells.get("email") or None
+        if email is not None and "@" not in email:
+            self.fail("email", f"{email!r} is not an email address")
+        person_roles = self.listed("roles", roles, "role")
+        if not self.cells.get("roles"):
+            self.fail("roles", "is empty; give at least one role, e.g. engineer")
+        teams = tuple(t for t in _split(self.cells.get("teams", "")))
+        interview_types = self.listed("interview_types", types, "interview type")
+        tz = self.zone()
+        start, end = self.hours()
+        days = self.days()
+        cap = self.cap()
+        if not self.ok:
+            return None
+        return RosterEntry(
+            slack_user_id=slack_id,
+            name=name,
+            email=email,
+            roles=person_roles,
+            teams=teams,
+            interview_types=interview_types,
+            tz=tz,
+            work_start=start,
+            work_end=end,
+            work_days=days,
+            weekly_cap=cap,
+        )
+
+    def listed(self, column: str, known: Collection[str], what: str) -> tuple[str, ...]:
+        values = tuple(_split(self.cells.get(column, "")))
+        for value in values:
+            if value not in known:
+                self.fail(column, f"unknown {what} {value!r}; known: {', '.join(sorted(known))}")
+        return values
+
+    def zone(self) -> str | None:
+        tz = self.cells.get("tz") or None
+        if tz is None:
+            return None  # filled in from Slack's users.info on first use
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.fail("tz", f"{tz!r} is not an IANA time zone, e.g. Europe/Berlin")
+        return tz
+
+    def hours(self) -> tuple[str, str]:
+        raw = self.cells.get("working_hours") or "09:00-17:00"
+        match = _HOURS.match(raw.replace(" ", ""))
+        if not match:
+            self.fail("working_hours", f"{raw!r} is not a range like 09:00-17:00")
+            return "09:00", "17:00"
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        if not (h1 < 24 and h2 <= 24 and m1 < 60 and m2 < 60) or (h1, m1) >= (h2, m2):
+            self.fail("working_hours", f"{raw!r} must start before it ends, e.g. 09:00-17:00")
+        return f"{h1:02d}:{m1:02d}", f"{h2:02d}:{m2:02d}"
+
+    def days(self) -> tuple[int, ...]:
+        raw = (self.cells.get("working_days") or "Mon-Fri").lower().replace(" ", "")
+        days: set[int] = set()
+        for part in _split(raw):
+            first, _, last = part.partition("-")
+            if first not in DAYS or (last and last not in DAYS):
+                self.fail("working_days", f"{part!r} is not like Mon-Fri or Mon;Wed;Fri")
+                return (0, 1, 2, 3, 4)
+            a, b = DAYS.index(first), DAYS.index(last or first)
+            if b < a:
+                self.fail("working_days", f"{part!r} runs backwards; write Mon-Fri")
+                return (0, 1, 2, 3, 4)
+            days.update(range(a, b + 1))
+        return tuple(sorted(days))
+
+    def cap(self) -> int:
+        raw = self.cells.get("weekly_cap") or "5"
+        if not raw.isdigit() or int(raw) > 40:
+            self.fail("weekly_cap", f"{raw!r} is not a whole number of interviews a week (0-40)")
+            return 5
+        return int(raw)
+
+
+def _split(cell: str) -> Iterable[str]:
+    return (part.strip() for part in cell.split(";") if part.strip())
+
+
+def format_days(days: Iterable[int]) -> str:
+    days = sorted(days)
+    if days and days == list(range(days[0], days[-1] + 1)) and len(days) > 1:
+        return f"{DAYS[days[0]].title()}-{DAYS[days[-1]].title()}"
+    return ";".join(DAYS[d].title() for d in days)
+
+
+def write_roster(entries: Iterable[RosterEntry]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for e in entries:
+        writer.writerow(
+            [
+                e.slack_user_id,
+                e.name,
+                e.email or "",
+                ";".join(e.roles),
+                ";".join(e.teams),
+                ";".join(e.interview_types),
+                e.tz or "",
+                f"{e.work_start}-{e.work_end}",
+                format_days(e.work_days),
+                e.weekly_cap,
+            ]
+        )
+    return out.getvalue()

@@ -1,0 +1,200 @@
+"""Settings from the environment (and a `.env` file beside where loopbot runs).
+
+Every variable is documented in .env.example. A missing or malformed value
+raises `ConfigError`, which the CLI prints as one line and exits with code 2.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+SLACK_API_DEFAULT = "https://slack.com/api/"
+
+
+class ConfigError(Exception):
+    def __init__(self, variable: str, problem: str, fix: str):
+        super().__init__(f"{variable} {problem}: {fix}")
+        self.variable = variable
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str
+    signing_secret: str
+    app_token: str | None = None
+    api_url: str = SLACK_API_DEFAULT
+    database_url: str = "sqlite:///loopbot.db"
+    port: int = 3000
+    recruiting_channel: str = "#recruiting"
+    templates_file: str | None = None
+    default_tz: str = "UTC"
+    run_scheduler: bool = True
+    feedback_reminder_hours: float = 24.0
+    feedback_escalation_hours: float = 48.0
+    interview_reminder_minutes: int = 30
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.app_token is not None
+
+    @classmethod
+    def from_env(
+        cls,
+        env: Mapping[str, str] | None = None,
+        *,
+        dotenv: str | Path | None = ".env",
+        require_slack: bool = True,
+    ) -> Settings:
+        """Read settings; `env` wins over the .env file (os.environ when None).
+        `require_slack=False` is for commands that never talk to Slack (db, roster)."""
+        values: dict[str, str] = {}
+        if dotenv is not None and Path(dotenv).is_file():
+            values.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
+        values.update(os.environ if env is None else env)
+        read = _Reader(values)
+        return cls(
+            bot_token=read.token(
+                "SLACK_BOT_TOKEN",
+                "xoxb-",
+                "copy the Bot User OAuth Token from your app's OAuth & Permissions page",
+            ),
+            signing_secret=read.required(
+                "SLACK_SIGNING_SECRET",
+                "copy the Signing Secret from your app's Basic Information page",
+            ),
+            app_token=read.optional_token(
+                "SLACK_APP_TOKEN",
+                "xapp-",
+                "create an app-level token with connections:write (Basic Information), "
+                "or unset it to serve over HTTP",
+            ),
+            api_url=read.url("SLACK_API_URL", SLACK_API_DEFAULT),
+            database_url=read.database_url("DATABASE_URL", "sqlite:///loopbot.db"),
+            port=read.integer("PORT", 3000, 1, 65535),
+            recruiting_channel=read.channel("LOOPBOT_RECRUITING_CHANNEL", "#recruiting"),
+            templates_file=read.existing_file("LOOPBOT_TEMPLATES_FILE"),
+            default_tz=read.zone("LOOPBOT_DEFAULT_TZ", "UTC"),
+            run_scheduler=read.boolean("LOOPBOT_RUN_SCHEDULER", True),
+            feedback_reminder_hours=read.number("LOOPBOT_FEEDBACK_REMINDER_HOURS", 24.0),
+            feedback_escalation_hours=read.number("LOOPBOT_FEEDBACK_ESCALATION_HOURS", 48.0),
+            interview_reminder_minutes=int(read.number("LOOPBOT_INTERVIEW_REMINDER_MINUTES", 30)),
+        )
+
+
+class _Reader:
+    def __init__(self, values: Mapping[str, str]):
+        self.values = values
+
+    def _get(self, name: str) -> str | None:
+        value = self.values.get(name)
+        if value is None or not value.strip():
+            return None
+        return value.strip()
+
+    def required(self, name: str, fix: str) -> str:
+        value = self._get(name)
+        if value is None:
+            raise ConfigError(name, "is not set", f"{fix} (see .env.example)")
+        return value
+
+    def optional(self, name: str, fix: str) -> str | None:
+        return self._get(name)
+
+    def token(self, name: str, prefix: str, fix: str) -> str:
+        value = self.required(name, fix)
+        if not value.startswith(prefix):
+            raise ConfigError(name, f"does not start with {prefix}", fix)
+        return value
+
+    def optional_token(self, name: str, prefix: str, fix: str) -> str | None:
+        value = self._get(name)
+        if value is not None and not value.startswith(prefix):
+            raise ConfigError(name, f"does not start with {prefix}", fix)
+        return value
+
+    def url(self, name: str, default: str) -> str:
+        value = self._get(name) or default
+        if not value.startswith(("http://", "https://")):
+            raise ConfigError(name, f"is not an http(s) URL ({value!r})", f"e.g. {default}")
+        return value if value.endswith("/") else value + "/"
+
+    def database_url(self, name: str, default: str) -> str:
+        value = self._get(name) or default
+        if value.startswith("postgres://") or value.startswith("postgresql://"):
+            raise ConfigError(
+                name,
+                "names no driver",
+                "use postgresql+psycopg://user:password@host:5432/dbname",
+            )
+        if not value.startswith(("sqlite:", "postgresql+psycopg:")):
+            raise ConfigError(
+                name,
+                f"is not a supported database URL ({value.split(':')[0]}:…)",
+                "use sqlite:///loopbot.db or postgresql+psycopg://user:password@host/dbname",
+            )
+        return value
+
+    def integer(self, name: str, default: int, low: int, high: int) -> int:
+        raw = self._get(name)
+        if raw is None:
+            return default
+        if not raw.isdigit() or not low <= int(raw) <= high:
+            raise ConfigError(
+                name, f"must be a whole number from {low} to {high}", f"e.g. {default}"
+            )
+        return int(raw)
+
+    def number(self, name: str, default: float) -> float:
+        raw = self._get(name)
+        if raw is None:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            value = -1.0
+        if value <= 0:
+            raise ConfigError(name, f"must be a positive number, not {raw!r}", f"e.g. {default:g}")
+        return value
+
+    def boolean(self, name: str, default: bool) -> bool:
+        raw = self._get(name)
+        if raw is None:
+            return default
+        lowered = raw.lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(name, f"must be true or false, not {raw!r}", "e.g. true")
+
+    def channel(self, name: str, default: str) -> str:
+        value = self._get(name) or default
+        if not (value.startswith("#") or value[:1] in ("C", "G")) or " " in value:
+            raise ConfigError(
+                name,
+                f"is not a channel ({value!r})",
+                "use a channel ID like C0123456789 (or #recruiting)",
+            )
+        return value
+
+    def zone(self, name: str, default: str) -> str:
+        value = self._get(name) or default
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(
+                name, f"is not an IANA time zone ({value!r})", "e.g. America/New_York"
+            ) from None
+        return value
+
+    def existing_file(self, name: str) -> str | None:
+        value = self._get(name)
+        if value is not None and not Path(value).is_file():
+            raise ConfigError(name, f"names no file ({value})", "give the path of a TOML file")
+        return value

@@ -1,0 +1,42 @@
+"""Slash commands."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from slack_bolt import App
+
+from bot import messages
+from bot.prefill import parse_prefill
+from bot.services import Services
+
+
+def register(app: App, services: Services) -> None:
+    @app.command("/schedule-loop")
+    def schedule_loop(ack, command, client):
+        ack()
+        client.views_open(trigger_id=command["trigger_id"],
+                          view=schedule_loop_form(services, command))
+
+
+def schedule_loop_form(services: Services, command: dict) -> dict:
+    loops = services.loops
+    with services.uow() as uow:
+        teams = loops.teams(uow)
+        invoker = uow.interviewers.by_slack_id(command["user_id"])
+    prefill = parse_prefill(command.get("text", ""), teams=teams,
+                            tracks=services.templates.tracks, zones=available_timezones())
+    prefill.setdefault("candidate_tz", services.settings.default_tz)
+    for role in ("recruiter", "hiring_manager"):
+        if invoker is not None and role in invoker.roles:
+            prefill[role] = invoker.slack_user_id
+    limits = services.templates.accommodation_limits
+    choices = messages.ModalChoices(
+        tracks=[(key, track.title) for key, track in services.templates.tracks.items()],
+        levels=[(key, f"{key} — {title}") for key, title in services.templates.levels],
+        teams=teams or ["(import a roster first)"],
+        formats=loops.technical_formats(),
+        max_extra_minutes=limits.extra_minutes_per_interview,
+        max_extra_break=limits.extra_break_minutes,
+    )
+    return messages.schedule_loop_modal(choices, prefill)

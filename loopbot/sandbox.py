@@ -1,0 +1,133 @@
+"""The whole bot on a fake Slack: what `loopbot demo` and the scenario tests drive.
+
+Everything is real but Slack itself: the served HTTP endpoint, Bolt's signature
+checks, the database and its migrations, the outbox sender. People act through
+`SlackRequests` (signed exactly as Slack signs), and what the bot says lands in
+`FakeSlack`, which records every call with its whole body.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from importlib.resources import files
+from typing import Any
+
+from bot.clock import Clock
+from bot.people import import_roster
+from bot.roster import parse_roster
+from bot.settings import Settings
+from loopbot.fake_slack import FakeSlack
+from loopbot.runtime import Runtime
+from loopbot.slack_requests import Response, SlackRequests
+
+SIGNING_SECRET = "sandbox-signing-secret"
+BOT_TOKEN = "xoxb-sandbox-token"
+RECRUITING_CHANNEL = "C0RECRUIT"
+
+
+def sample_roster_csv() -> str:
+    return files("loopbot").joinpath("sample_roster.csv").read_text(encoding="utf-8")
+
+
+class Sandbox:
+    def __init__(self, database_url: str, *, clock: Clock | None = None,
+                 roster_csv: str | None = None, env: dict[str, str] | None = None):
+        self.fake = FakeSlack(token=BOT_TOKEN).start()
+        self.fake.add_channel(RECRUITING_CHANNEL, "recruiting")
+        self.roster_csv = sample_roster_csv() if roster_csv is None else roster_csv
+        for row in csv.DictReader(io.StringIO(self.roster_csv)):
+            self.fake.add_user(row["slack_user_id"], row["name"], row["email"],
+                               row["tz"] or "UTC")
+        settings = Settings.from_env({
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": self.fake.base_url,
+            "DATABASE_URL": database_url,
+            "LOOPBOT_RECRUITING_CHANNEL": RECRUITING_CHANNEL,
+            **(env or {}),
+        }, dotenv=None)
+        try:
+            self.runtime = Runtime(settings, clock=clock)
+            self.runtime.sender.poll_seconds = 0.05
+            self.url = self.runtime.start()
+        except BaseException:
+            self.fake.stop()
+            raise
+        self.slack = SlackRequests(self.url, SIGNING_SECRET, triggers=self.fake.triggers,
+                                   response_urls=self.fake.new_response_url,
+                                   directory=self.fake)
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.runtime.stop()
+        self.fake.stop()
+
+    # --- set-up -----------------------------------------------------------------------------
+
+    def import_roster(self) -> None:
+        templates = self.runtime.services.templates
+        entries = parse_roster(self.roster_csv, known_roles=templates.roles,
+                               known_interview_types=templates.interview_types)
+        with self.runtime.uow() as uow:
+            import_roster(uow, entries, actor="sandbox")
+            uow.commit()
+
+    @property
+    def now(self) -> datetime:
+        return self.runtime.services.clock.now()
+
+    # --- acting as people -------------------------------------------------------------------
+
+    def settle(self, timeout: float = 10.0) -> None:
+        """Wait until the bot has sent everything it queued."""
+        if not self.runtime.sender.wait_idle(timeout):
+            raise AssertionError("the outbox did not drain in time")
+
+    def open_schedule_loop(self, user: str, text: str = "") -> dict:
+        """/schedule-loop as `user`; returns the modal Slack would show them."""
+        before = len(self.fake.calls_to("views.open"))
+        response = self.slack.slash_command("/schedule-loop", text, user)
+        assert response.status == 200, response.text
+        call = self.fake.wait_for(
+            "views.open", lambda c: len(self.fake.calls_to("views.open")) > before
+        )
+        view = call.response["view"] if getattr(call, "response", None) else None
+        return view or self.fake.views_of(user)[-1]
+
+    def submit(self, user: str, view: dict, values: dict[str, Any]) -> Response:
+        """Submit a modal with block_id → value (strings for text, user ids for user
+        selects, option values for selects and radio buttons)."""
+        state: dict[str, dict[str, Any]] = {}
+        for block in view.get("blocks", []):
+            if block.get("type") != "input" or block["block_id"] not in values:
+                continue
+            element = block["element"]
+            state[block["block_id"]] = {
+                element["action_id"]: _state_value(element, values[block["block_id"]])
+            }
+        response = self.slack.view_submission(user, view, state)
+        return response
+
+    def dms(self, user: str) -> list[dict]:
+        return self.fake.messages(self.fake.dm_channel(user))
+
+    def click(self, user: str, message: dict, action_id: str, value: str | None = None):
+        return self.slack.block_action(user, action_id, value=value, message=message)
+
+
+def _state_value(element: dict, value: Any) -> dict:
+    kind = element["type"]
+    if kind == "users_select":
+        return {"type": kind, "selected_user": value}
+    if kind in ("static_select", "radio_buttons"):
+        options = element.get("options", [])
+        chosen = next((o for o in options if o["value"] == value), None)
+        return {"type": kind, "selected_option": chosen or {"value": value}}
+    return {"type": kind, "value": value}

@@ -1,0 +1,72 @@
+"""The served app through its front door: signatures, url_verification, health."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+
+from sqlmodel import select
+
+from storage.models import AuditEvent, OutboxMessage
+
+
+def _row_counts(sandbox) -> tuple[int, int]:
+    with sandbox.runtime.uow() as uow:
+        return (len(uow.session.exec(select(OutboxMessage)).all()),
+                len(uow.session.exec(select(AuditEvent)).all()))
+
+
+def test_signed_url_verification_is_answered_with_the_challenge(sandbox):
+    challenge = "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
+    response = sandbox.slack.url_verification(challenge)
+    assert response.status == 200
+    assert challenge in response.text
+
+
+def test_signed_slash_command_is_acknowledged_and_opens_the_form(sandbox):
+    response = sandbox.slack.slash_command("/schedule-loop", "Ada Lovelace L5 payments",
+                                           "U0REC01")
+    assert response.status == 200
+    call = sandbox.fake.wait_for("views.open")
+    assert call.params["view"]["callback_id"] == "schedule_loop"
+
+
+def _refused_without_side_effects(sandbox, **signing):
+    before_calls = len(sandbox.fake.calls)
+    before_rows = _row_counts(sandbox)
+    response = sandbox.slack.slash_command("/schedule-loop", "Ada", "U0REC01", **signing)
+    assert response.status == 401
+    time.sleep(0.2)  # give a wrongly started listener the chance to show itself
+    assert len(sandbox.fake.calls) == before_calls, sandbox.fake.describe_calls()
+    assert _row_counts(sandbox) == before_rows
+
+
+def test_unsigned_request_gets_401_and_does_nothing(sandbox):
+    _refused_without_side_effects(sandbox, unsigned=True)
+
+
+def test_forged_signature_gets_401_and_does_nothing(sandbox):
+    _refused_without_side_effects(sandbox, forged=True)
+
+
+def test_stale_timestamp_gets_401_and_does_nothing(sandbox):
+    _refused_without_side_effects(sandbox, timestamp=int(time.time()) - 60 * 10)
+
+
+def test_healthz_reports_database_and_outbox(sandbox):
+    with urllib.request.urlopen(f"{sandbox.url}/healthz", timeout=5) as answer:
+        report = json.loads(answer.read())
+    assert answer.status == 200
+    assert report["ok"] is True and report["database"] == "ok"
+    assert report["outbox_pending"] >= 0
+
+
+def test_slack_retry_of_an_event_is_handled_once(sandbox):
+    event = {"type": "app_home_opened", "user": "U0PAY01", "tab": "home", "channel": "D1"}
+    first = sandbox.slack.event(event, event_id="Ev0RETRY1")
+    retry = sandbox.slack.event(event, event_id="Ev0RETRY1", retry_num=1)
+    assert first.status == retry.status == 200
+    sandbox.fake.wait_for("views.publish")
+    time.sleep(0.3)
+    assert len(sandbox.fake.calls_to("views.publish")) == 1
