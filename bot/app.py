@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Executor
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
@@ -13,7 +14,9 @@ from storage.uow import UnitOfWorkFactory
 log = logging.getLogger("loopbot")
 
 
-def create_bolt_app(settings: Settings, client: WebClient, uow: UnitOfWorkFactory) -> App:
+def create_bolt_app(
+    settings: Settings, client: WebClient, uow: UnitOfWorkFactory, executor: Executor
+) -> App:
     app = App(
         client=client,
         signing_secret=settings.signing_secret,
@@ -23,6 +26,7 @@ def create_bolt_app(settings: Settings, client: WebClient, uow: UnitOfWorkFactor
         process_before_response=False,
         raise_error_for_unhandled_request=False,
         logger=log,
+        listener_executor=executor,
     )
 
     @app.middleware

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from sqlalchemy import text
 
 import handlers
 from bot.app import create_bolt_app
 from bot.clock import Clock, SystemClock
+from bot.executor import InFlightExecutor
 from bot.loops import LoopService
 from bot.outbox import OutboxSender
 from bot.planning.templates import load_templates
@@ -37,7 +39,8 @@ class Runtime:
             templates=templates, notify=self.sender.wake, client=self.client,
             loops=LoopService(templates, settings.recruiting_channel, settings.default_tz),
         )
-        self.bolt = create_bolt_app(settings, self.client, self.uow)
+        self.listeners = InFlightExecutor()
+        self.bolt = create_bolt_app(settings, self.client, self.uow, self.listeners)
         handlers.register(self.bolt, self.services)
         self.http: HttpServer | None = None
 
@@ -75,8 +78,22 @@ class Runtime:
         log.info("loopbot: listening on %s/slack/events", self.http.url)
         self.http.serve_forever()
 
+    def settle(self, timeout: float = 10.0) -> bool:
+        """Wait until every listener has finished and the outbox is drained."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            remaining = deadline - time.monotonic()
+            if not self.listeners.wait_quiet(remaining):
+                return False
+            if not self.sender.wait_idle(max(deadline - time.monotonic(), 0.01)):
+                return False
+            if self.listeners.wait_quiet(0):
+                return True
+        return False
+
     def stop(self) -> None:
         if self.http is not None:
             self.http.stop()
+        self.listeners.shutdown(wait=True, cancel_futures=True)
         self.sender.stop()
         self.engine.dispose()

@@ -87,8 +87,8 @@ class Sandbox:
 
     def settle(self, timeout: float = 10.0) -> None:
         """Wait until the bot has sent everything it queued."""
-        if not self.runtime.sender.wait_idle(timeout):
-            raise AssertionError("the outbox did not drain in time")
+        if not self.runtime.settle(timeout):
+            raise AssertionError("the bot did not finish its work in time")
 
     def open_schedule_loop(self, user: str, text: str = "") -> dict:
         """/schedule-loop as `user`; returns the modal Slack would show them."""
