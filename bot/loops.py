@@ -198,10 +198,11 @@ class LoopService:
         uow.audit.record(actor, "loop_created", loop.id, candidate=new.candidate_name,
                          track=new.track, level=new.level, team=new.team,
                          stages=[s.key for s in stages])
+        self.propose(uow, loop, stages[0], now, actor=actor, refresh_root=False)
+        # Posted after the first proposal so that its first version is already current.
         enqueue(uow, f"loop:{loop.id}:root", "chat.postMessage", ref=self.root_ref(loop.id),
                 channel=self.channel, **messages.decision_root(self._view(uow, loop),
                                                                self._stage_views(uow, loop)))
-        self.propose(uow, loop, stages[0], now, actor=actor)
         if actor != new.recruiter:
             enqueue(uow, f"loop:{loop.id}:created-note", "chat.postMessage", channel=actor,
                     **messages.recruiter_note(
@@ -212,7 +213,8 @@ class LoopService:
     # --- proposals ------------------------------------------------------------------------
 
     def propose(self, uow: UnitOfWork, loop: Loop, stage: Stage, now: datetime,
-                actor: str = "loopbot", availability: Sequence[Interval] | None = None) -> None:
+                actor: str = "loopbot", availability: Sequence[Interval] | None = None,
+                refresh_root: bool = True) -> None:
         """Plan `stage` and send the recruiter the proposal (or what is missing)."""
         template = self.stage_template(loop, stage.key)
         windows = list(availability) if availability is not None else self.availability(loop)
@@ -232,7 +234,8 @@ class LoopService:
         uow.audit.record(actor, "stage_proposed", loop.id, stage=stage.key, version=version,
                          kind=stage.proposal["kind"])
         self._send_proposal(uow, loop, stage, template, replaces=live_ref)
-        self._refresh_root(uow, loop)
+        if refresh_root:
+            self._refresh_root(uow, loop)
 
     @staticmethod
     def _no_plan_json(version: int, result: NoPlan) -> dict:

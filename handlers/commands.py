@@ -27,6 +27,7 @@ def schedule_loop_form(services: Services, command: dict) -> dict:
     prefill = parse_prefill(command.get("text", ""), teams=teams,
                             tracks=services.templates.tracks, zones=available_timezones())
     prefill.setdefault("candidate_tz", services.settings.default_tz)
+    prefill.setdefault("track", next(iter(services.templates.tracks)))
     for role in ("recruiter", "hiring_manager"):
         if invoker is not None and role in invoker.roles:
             prefill[role] = invoker.slack_user_id

@@ -1,0 +1,102 @@
+"""Time plan_stage on a 60-person roster and a week of availability (run as a script).
+
+.venv/bin/python -m tests.unit.planning.bench_planner
+"""
+
+from __future__ import annotations
+
+import random
+import time as clock
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.planning.model import Booking, Interval, Interviewer
+from bot.planning.planner import PlanRequest, plan_stage
+from bot.planning.templates import load_templates
+
+ZONES = ["America/New_York", "America/Los_Angeles", "Europe/Berlin", "Europe/London"]
+ROLE_TYPES = {
+    "engineer": ("coding", "system_design", "technical_discussion"),
+    "director": ("partnership",),
+    "partner": ("partnership",),
+    "leader": ("partnership",),
+}
+
+
+def roster(rng: random.Random) -> list[Interviewer]:
+    people = [
+        Interviewer(1, "HM", frozenset({"hiring_manager"}), frozenset({"core"}), frozenset(),
+                    "America/New_York"),
+        Interviewer(2, "Rec", frozenset({"recruiter"}), frozenset({"core"}), frozenset(),
+                    "America/New_York"),
+    ]  # fmt: skip
+    roles = ["engineer"] * 40 + ["director"] * 6 + ["partner"] * 6 + ["leader"] * 6
+    for pid, role in enumerate(roles, start=3):
+        people.append(Interviewer(
+            pid, f"P{pid}", frozenset({role}), frozenset({"core"}), frozenset(ROLE_TYPES[role]),
+            rng.choice(ZONES), weekly_cap=rng.randint(3, 6),
+            last_interviewed_at=datetime(2026, 11, rng.randint(1, 20), tzinfo=UTC),
+            interviews_total=rng.randint(0, 30),
+        ))  # fmt: skip
+    return people
+
+
+def bookings(rng: random.Random, people, monday: datetime) -> list[Booking]:
+    out = []
+    for person in people:
+        for _ in range(rng.randint(1, 4)):
+            start = monday + timedelta(minutes=30 * rng.randint(0, 48 * 5))
+            out.append(Booking(person.id, start, start + timedelta(minutes=rng.choice([30, 60]))))
+    return out
+
+
+def week(tz: str, monday) -> list[Interval]:
+    zone = ZoneInfo(tz)
+    return [
+        Interval(datetime.combine(monday + timedelta(days=d), time(8), zone).astimezone(UTC),
+                 datetime.combine(monday + timedelta(days=d), time(18), zone).astimezone(UTC))
+        for d in range(5)
+    ]  # fmt: skip
+
+
+def main() -> None:
+    rng = random.Random(1)
+    book = load_templates()
+    people = roster(rng)
+    monday = datetime(2026, 11, 23).date()
+    busy = bookings(rng, people, datetime(2026, 11, 23, tzinfo=UTC))
+    cases = {
+        "round_1 (found)": (book.stage("ic", None, "round_1"), "America/New_York", busy),
+        "round_2 (found)": (book.stage("ic", None, "round_2"), "Asia/Kolkata", busy),
+        "round_2 (no plan: directors booked solid, + alternatives)": (
+            book.stage("ic", None, "round_2"), "America/New_York",
+            busy + [Booking(p.id, datetime(2026, 11, 23, tzinfo=UTC),
+                            datetime(2026, 11, 28, tzinfo=UTC))
+                    for p in people if "director" in p.roles],
+        ),
+        "round_1 (no plan: hiring manager at cap, + alternatives)": (
+            book.stage("ic", None, "round_1"), "America/New_York",
+            busy + [Booking(1, datetime(2026, 11, 23, 1, 0, tzinfo=UTC) + timedelta(hours=h),
+                            datetime(2026, 11, 23, 1, 30, tzinfo=UTC) + timedelta(hours=h))
+                    for h in range(0, 120, 24)],
+        ),
+    }  # fmt: skip
+    for name, (stage, tz, booked) in cases.items():
+        request = PlanRequest(
+            stage=stage, teams=frozenset({"core"}), candidate_tz=tz,
+            availability=week(tz, monday), roster=people, bookings=booked,
+            not_before=datetime(2026, 11, 21, tzinfo=UTC),
+            fixed={"hiring_manager": 1, "recruiter": 2},
+        )  # fmt: skip
+        timings = []
+        for _ in range(20):
+            began = clock.perf_counter()
+            result = plan_stage(request)
+            timings.append((clock.perf_counter() - began) * 1000)
+        timings.sort()
+        print(f"{name:60s} {type(result).__name__:7s} median {timings[10]:6.1f} ms  "
+              f"max {timings[-1]:6.1f} ms")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
