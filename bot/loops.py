@@ -292,7 +292,7 @@ class LoopService:
 
     def confirm(self, uow: UnitOfWork, stage_id: int, version: int, actor: str,
                 now: datetime) -> None:
-        stage = self._check_version(uow.loops.stage(stage_id), version)
+        stage = self._check_version(uow.loops.stage(stage_id, lock=True), version)
         loop = uow.loops.get(stage.loop_id)
         self._require_recruiter_or_manager(uow, loop, actor)
         if stage.proposal["kind"] != "plan":
@@ -301,7 +301,7 @@ class LoopService:
 
     def use_alternative(self, uow: UnitOfWork, stage_id: int, version: int, index: int,
                         actor: str, now: datetime) -> None:
-        stage = self._check_version(uow.loops.stage(stage_id), version)
+        stage = self._check_version(uow.loops.stage(stage_id, lock=True), version)
         loop = uow.loops.get(stage.loop_id)
         self._require_recruiter_or_manager(uow, loop, actor)
         alternatives = stage.proposal.get("alternatives", [])
@@ -382,7 +382,7 @@ class LoopService:
     def swap(self, uow: UnitOfWork, stage_id: int, version: int, index: int, actor: str,
              now: datetime) -> str:
         """Replace one person of a proposal with the next best for the same seat and time."""
-        stage = self._check_version(uow.loops.stage(stage_id), version)
+        stage = self._check_version(uow.loops.stage(stage_id, lock=True), version)
         loop = uow.loops.get(stage.loop_id)
         self._require_recruiter_or_manager(uow, loop, actor)
         slots = list(stage.proposal.get("slots", []))
@@ -406,7 +406,7 @@ class LoopService:
         return f"Swapped {old_name} for {new_name}."
 
     def replan_form(self, uow: UnitOfWork, stage_id: int, version: int, actor: str) -> dict:
-        stage = self._check_version(uow.loops.stage(stage_id), version)
+        stage = self._check_version(uow.loops.stage(stage_id, lock=True), version)
         loop = uow.loops.get(stage.loop_id)
         self._require_recruiter_or_manager(uow, loop, actor)
         candidate = uow.loops.candidate(loop.candidate_id)
@@ -415,7 +415,7 @@ class LoopService:
 
     def replan(self, uow: UnitOfWork, stage_id: int, version: int, availability_text: str,
                actor: str, now: datetime) -> None:
-        stage = self._check_version(uow.loops.stage(stage_id), version)
+        stage = self._check_version(uow.loops.stage(stage_id, lock=True), version)
         loop = uow.loops.get(stage.loop_id)
         self._require_recruiter_or_manager(uow, loop, actor)
         candidate = uow.loops.candidate(loop.candidate_id)
@@ -432,7 +432,7 @@ class LoopService:
     # --- an interviewer can't make it ------------------------------------------------------
 
     def decline(self, uow: UnitOfWork, interview_id: int, actor: str, now: datetime) -> str:
-        interview = uow.loops.interview(interview_id)
+        interview = uow.loops.interview(interview_id, lock=True)
         if interview is None:
             raise NotFound("That interview no longer exists.")
         person = uow.interviewers.get(interview.interviewer_id)

@@ -115,6 +115,17 @@ class Sandbox:
         response = self.slack.view_submission(user, view, state)
         return response
 
+    def schedule_loop(self, user: str, fields: dict[str, Any], text: str = "") -> Response:
+        """/schedule-loop, then fill in and submit the form as `user` would."""
+        view = self.open_schedule_loop(user, text)
+        response = self.submit(user, view, fields)
+        self.settle()
+        return response
+
+    def recruiting(self) -> list[dict]:
+        """The decision threads' root messages (each with its "replies")."""
+        return self.fake.messages(RECRUITING_CHANNEL)
+
     def dms(self, user: str) -> list[dict]:
         return self.fake.messages(self.fake.dm_channel(user))
 

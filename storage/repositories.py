@@ -79,8 +79,10 @@ class Loops:
             )
         )
 
-    def stage(self, stage_id: int) -> Stage | None:
-        return self.session.get(Stage, stage_id)
+    def stage(self, stage_id: int, *, lock: bool = False) -> Stage | None:
+        """`lock=True` holds the row until commit (PostgreSQL's FOR UPDATE), so two
+        concurrent clicks on the same stage act one after the other."""
+        return self.session.get(Stage, stage_id, with_for_update=lock or None)
 
     def add_stage(self, stage: Stage) -> Stage:
         self.session.add(stage)
@@ -104,8 +106,8 @@ class Loops:
             )
         )
 
-    def interview(self, interview_id: int) -> Interview | None:
-        return self.session.get(Interview, interview_id)
+    def interview(self, interview_id: int, *, lock: bool = False) -> Interview | None:
+        return self.session.get(Interview, interview_id, with_for_update=lock or None)
 
     def add_interview(self, interview: Interview) -> Interview:
         self.session.add(interview)

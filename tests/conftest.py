@@ -53,9 +53,23 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def sandbox(database_url, clock):
+def make_sandbox(database_url, clock):
+    """Build a sandbox with extra settings (e.g. a templates file); closed after the test."""
     from loopbot.sandbox import Sandbox
 
-    with Sandbox(database_url, clock=clock) as box:
+    made = []
+
+    def make(**env: str):
+        box = Sandbox(database_url, clock=clock, env=env)
+        made.append(box)
         box.import_roster()
-        yield box
+        return box
+
+    yield make
+    for box in made:
+        box.close()
+
+
+@pytest.fixture
+def sandbox(make_sandbox):
+    return make_sandbox()
