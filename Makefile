@@ -27,7 +27,7 @@ serve: $(STAMP)
 	$(BIN)/loopbot serve
 
 bench: $(STAMP)
-	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.unit.planning.bench_planner
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -67,6 +67,15 @@ class LoopService:
     def teams(self, uow: UnitOfWork) -> list[str]:
         return sorted({t for person in uow.interviewers.all() for t in person.teams})
 
+    def team_manager(self, uow: UnitOfWork, team: str) -> str | None:
+        """The team's hiring manager when it has exactly one (to pre-fill the form)."""
+        managers = [
+            p.slack_user_id
+            for p in uow.interviewers.all()
+            if team in p.teams and "hiring_manager" in p.roles
+        ]
+        return managers[0] if len(managers) == 1 else None
+
     def technical_formats(self, track: str = "ic") -> list[tuple[str, str]]:
         for stage in self.templates.track(track).stages:
             if stage.formats:
@@ -82,12 +91,16 @@ class LoopService:
 
         name = field("candidate_name")
         if not name:
-            errors.append(InputError("candidate_name", "the candidate's name is empty",
-                                     "Ada Lovelace"))
+            errors.append(
+                InputError("candidate_name", "the candidate's name is empty", "Ada Lovelace")
+            )
         email = field("candidate_email")
         if not EMAIL.match(email):
-            errors.append(InputError("candidate_email", f"{email or 'empty'} is not an email",
-                                     "ada@example.com"))
+            errors.append(
+                InputError(
+                    "candidate_email", f"{email or 'empty'} is not an email", "ada@example.com"
+                )
+            )
         track = field("track")
         if track not in self.templates.tracks:
             errors.append(InputError("track", "choose a track", ", ".join(self.templates.tracks)))
@@ -96,21 +109,36 @@ class LoopService:
             errors.append(InputError("level", "choose a level", "L5"))
         team = field("team")
         if team not in self.teams(uow):
-            errors.append(InputError("team", f"no one on the roster is in team {team!r}",
-                                     ", ".join(self.teams(uow)[:3])))
+            errors.append(
+                InputError(
+                    "team",
+                    f"no one on the roster is in team {team!r}",
+                    ", ".join(self.teams(uow)[:3]),
+                )
+            )
         recruiter = self._person(uow, field("recruiter"), "recruiter", "recruiter", errors)
-        manager = self._person(uow, field("hiring_manager"), "hiring_manager",
-                               "hiring manager", errors)
+        manager = self._person(
+            uow, field("hiring_manager"), "hiring_manager", "hiring manager", errors
+        )
         if manager is not None and team and team not in manager.teams:
-            errors.append(InputError("hiring_manager",
-                                     f"{manager.name} is not a hiring manager of {team}",
-                                     "the team's own hiring manager"))
+            errors.append(
+                InputError(
+                    "hiring_manager",
+                    f"{manager.name} is not a hiring manager of {team}",
+                    "the team's own hiring manager",
+                )
+            )
         zone = field("candidate_tz")
         try:
             ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError):
-            errors.append(InputError("candidate_tz", f"{zone or 'empty'} is not a time zone",
-                                     "Europe/London or America/New_York"))
+            errors.append(
+                InputError(
+                    "candidate_tz",
+                    f"{zone or 'empty'} is not a time zone",
+                    "Europe/London or America/New_York",
+                )
+            )
             zone = ""
         intervals: tuple[Interval, ...] = ()
         if zone:
@@ -118,8 +146,7 @@ class LoopService:
         formats = dict(self.technical_formats(track if track in self.templates.tracks else "ic"))
         technical = field("technical_format") or next(iter(formats), "")
         if formats and technical not in formats:
-            errors.append(InputError("technical_format", "choose a format",
-                                     " or ".join(formats)))
+            errors.append(InputError("technical_format", "choose a format", " or ".join(formats)))
         extra_minutes = self._minutes(form, "extra_minutes", errors)
         extra_break = self._minutes(form, "extra_break", errors)
         try:
@@ -130,11 +157,19 @@ class LoopService:
             raise InvalidForm(errors)
         assert recruiter is not None and manager is not None
         return NewLoop(
-            candidate_name=name, candidate_email=email, candidate_tz=zone, track=track,
-            level=level, team=team, recruiter=recruiter.slack_user_id,
-            hiring_manager=manager.slack_user_id, availability_text=field("availability"),
-            availability=intervals, technical_format=technical,
-            accommodations=field("accommodations"), extra_minutes=extra_minutes,
+            candidate_name=name,
+            candidate_email=email,
+            candidate_tz=zone,
+            track=track,
+            level=level,
+            team=team,
+            recruiter=recruiter.slack_user_id,
+            hiring_manager=manager.slack_user_id,
+            availability_text=field("availability"),
+            availability=intervals,
+            technical_format=technical,
+            accommodations=field("accommodations"),
+            extra_minutes=extra_minutes,
             extra_break=extra_break,
         )
 
@@ -142,26 +177,40 @@ class LoopService:
     def _person(uow, slack_id: str, role: str, label: str, errors) -> Interviewer | None:
         person = uow.interviewers.by_slack_id(slack_id) if slack_id else None
         if person is None:
-            errors.append(InputError(role, f"choose a {label} who is on the roster",
-                                     "someone listed by `loopbot roster export`"))
+            errors.append(
+                InputError(
+                    role,
+                    f"choose a {label} who is on the roster",
+                    "someone listed by `loopbot roster export`",
+                )
+            )
             return None
         if role not in person.roles:
-            errors.append(InputError(role, f"{person.name} is not a {label} on the roster",
-                                     f"a person whose roster roles include {role}"))
+            errors.append(
+                InputError(
+                    role,
+                    f"{person.name} is not a {label} on the roster",
+                    f"a person whose roster roles include {role}",
+                )
+            )
             return None
         return person
 
     @staticmethod
     def _availability(text: str, zone: str, now: datetime, errors) -> tuple[Interval, ...]:
         if not text:
-            errors.append(InputError("availability", "say when the candidate is free",
-                                     "Tue 2pm-6pm, Thu after 10am"))
+            errors.append(
+                InputError(
+                    "availability", "say when the candidate is free", "Tue 2pm-6pm, Thu after 10am"
+                )
+            )
             return ()
         try:
             return tuple(parse_availability(text, zone, now))
         except AvailabilityError as error:
-            errors.append(InputError("availability", f"“{error.fragment}”: {error.message}",
-                                     error.example))
+            errors.append(
+                InputError("availability", f"“{error.fragment}”: {error.message}", error.example)
+            )
             return ()
 
     @staticmethod
@@ -179,42 +228,81 @@ class LoopService:
         if recruiter is None or manager is None:
             raise Conflict("the recruiter or hiring manager left the roster; submit again")
         candidate = uow.loops.add_candidate(
-            Candidate(name=new.candidate_name, email=new.candidate_email, tz=new.candidate_tz,
-                      created_at=now)
+            Candidate(
+                name=new.candidate_name,
+                email=new.candidate_email,
+                tz=new.candidate_tz,
+                created_at=now,
+            )
         )
-        loop = uow.loops.add(Loop(
-            candidate_id=candidate.id, track=new.track, level=new.level, team=new.team,
-            recruiter_id=recruiter.id, hiring_manager_id=manager.id,
-            technical_format=new.technical_format, availability_text=new.availability_text,
-            availability=[[i.start.isoformat(), i.end.isoformat()] for i in new.availability],
-            accommodations=new.accommodations, extra_minutes_per_interview=new.extra_minutes,
-            extra_break_minutes=new.extra_break, created_by=actor, created_at=now,
-            updated_at=now,
-        ))
+        loop = uow.loops.add(
+            Loop(
+                candidate_id=candidate.id,
+                track=new.track,
+                level=new.level,
+                team=new.team,
+                recruiter_id=recruiter.id,
+                hiring_manager_id=manager.id,
+                technical_format=new.technical_format,
+                availability_text=new.availability_text,
+                availability=[[i.start.isoformat(), i.end.isoformat()] for i in new.availability],
+                accommodations=new.accommodations,
+                extra_minutes_per_interview=new.extra_minutes,
+                extra_break_minutes=new.extra_break,
+                created_by=actor,
+                created_at=now,
+                updated_at=now,
+            )
+        )
         stages = [
             uow.loops.add_stage(Stage(loop_id=loop.id, key=t.key, position=i))
             for i, t in enumerate(self.templates.stages_for(new.track, new.team, new.level))
         ]
-        uow.audit.record(actor, "loop_created", loop.id, candidate=new.candidate_name,
-                         track=new.track, level=new.level, team=new.team,
-                         stages=[s.key for s in stages])
+        uow.audit.record(
+            actor,
+            "loop_created",
+            loop.id,
+            candidate=new.candidate_name,
+            track=new.track,
+            level=new.level,
+            team=new.team,
+            stages=[s.key for s in stages],
+        )
         self.propose(uow, loop, stages[0], now, actor=actor, refresh_root=False)
         # Posted after the first proposal so that its first version is already current.
-        enqueue(uow, f"loop:{loop.id}:root", "chat.postMessage", ref=self.root_ref(loop.id),
-                channel=self.channel, **messages.decision_root(self._view(uow, loop),
-                                                               self._stage_views(uow, loop)))
+        enqueue(
+            uow,
+            f"loop:{loop.id}:root",
+            "chat.postMessage",
+            ref=self.root_ref(loop.id),
+            channel=self.channel,
+            **messages.decision_root(self._view(uow, loop), self._stage_views(uow, loop)),
+        )
         if actor != new.recruiter:
-            enqueue(uow, f"loop:{loop.id}:created-note", "chat.postMessage", channel=actor,
-                    **messages.recruiter_note(
-                        f"Loop for *{new.candidate_name}* created; "
-                        f"<@{new.recruiter}> has the first proposal."))
+            enqueue(
+                uow,
+                f"loop:{loop.id}:created-note",
+                "chat.postMessage",
+                channel=actor,
+                **messages.recruiter_note(
+                    f"Loop for *{new.candidate_name}* created; "
+                    f"<@{new.recruiter}> has the first proposal."
+                ),
+            )
         return loop.id
 
     # --- proposals ------------------------------------------------------------------------
 
-    def propose(self, uow: UnitOfWork, loop: Loop, stage: Stage, now: datetime,
-                actor: str = "loopbot", availability: Sequence[Interval] | None = None,
-                refresh_root: bool = True) -> None:
+    def propose(
+        self,
+        uow: UnitOfWork,
+        loop: Loop,
+        stage: Stage,
+        now: datetime,
+        actor: str = "loopbot",
+        availability: Sequence[Interval] | None = None,
+        refresh_root: bool = True,
+    ) -> None:
         """Plan `stage` and send the recruiter the proposal (or what is missing)."""
         template = self.stage_template(loop, stage.key)
         windows = list(availability) if availability is not None else self.availability(loop)
@@ -223,16 +311,25 @@ class LoopService:
         # A live proposal is edited in place; after a booking fell through, a new one is posted.
         live_ref = stage.proposal.get("ref") if stage.status == "proposed" else None
         if isinstance(result, Plan):
-            stage.proposal = {"version": version, "kind": "plan",
-                              "slots": [_slot_json(s) for s in result.slots],
-                              "warnings": list(result.warnings)}
+            stage.proposal = {
+                "version": version,
+                "kind": "plan",
+                "slots": [_slot_json(s) for s in result.slots],
+                "warnings": list(result.warnings),
+            }
         else:
             stage.proposal = self._no_plan_json(version, result)
         stage.proposal["ref"] = live_ref or f"{self.proposal_ref(stage.id)}:v{version}"
         stage.status = "proposed"
         uow.session.add(stage)
-        uow.audit.record(actor, "stage_proposed", loop.id, stage=stage.key, version=version,
-                         kind=stage.proposal["kind"])
+        uow.audit.record(
+            actor,
+            "stage_proposed",
+            loop.id,
+            stage=stage.key,
+            version=version,
+            kind=stage.proposal["kind"],
+        )
         self._send_proposal(uow, loop, stage, template, replaces=live_ref)
         if refresh_root:
             self._refresh_root(uow, loop)
@@ -240,18 +337,23 @@ class LoopService:
     @staticmethod
     def _no_plan_json(version: int, result: NoPlan) -> dict:
         return {
-            "version": version, "kind": "none",
+            "version": version,
+            "kind": "none",
             "shortages": [s.detail for s in result.shortages],
             "alternatives": [
-                {"kind": a.kind, "warning": a.warning,
-                 "slots": [_slot_json(s) for s in a.plan.slots],
-                 "warnings": list(a.plan.warnings)}
+                {
+                    "kind": a.kind,
+                    "warning": a.warning,
+                    "slots": [_slot_json(s) for s in a.plan.slots],
+                    "warnings": list(a.plan.warnings),
+                }
                 for a in result.alternatives
             ],
         }
 
-    def _send_proposal(self, uow, loop: Loop, stage: Stage, template: StageTemplate,
-                       replaces: str | None) -> None:
+    def _send_proposal(
+        self, uow, loop: Loop, stage: Stage, template: StageTemplate, replaces: str | None
+    ) -> None:
         """Post the proposal to the recruiter, or edit the live one it replaces in place."""
         view = self._view(uow, loop)
         proposal = stage.proposal
@@ -259,21 +361,40 @@ class LoopService:
         if proposal["kind"] == "plan":
             slots = self._slot_views(uow, proposal["slots"])
             due = slots[0].end if template.kind == "take_home" and slots else None
-            body = messages.proposal_message(view, template.title, stage.id, version, slots,
-                                             proposal["warnings"], take_home_due=due)
+            body = messages.proposal_message(
+                view,
+                template.title,
+                stage.id,
+                version,
+                slots,
+                proposal["warnings"],
+                take_home_due=due,
+            )
         else:
             body = messages.no_plan_message(
-                view, template.title, stage.id, version, proposal["shortages"],
-                [(a["kind"], self._slot_views(uow, a["slots"]), a["warning"])
-                 for a in proposal["alternatives"]],
+                view,
+                template.title,
+                stage.id,
+                version,
+                proposal["shortages"],
+                [
+                    (a["kind"], self._slot_views(uow, a["slots"]), a["warning"])
+                    for a in proposal["alternatives"]
+                ],
             )
         key = f"stage:{stage.id}:proposal:v{version}"
         if replaces:
             enqueue(uow, key, "chat.update", update_ref=replaces, **body)
             return
         recruiter = uow.interviewers.get(loop.recruiter_id)
-        enqueue(uow, key, "chat.postMessage", ref=proposal["ref"],
-                channel=recruiter.slack_user_id, **body)
+        enqueue(
+            uow,
+            key,
+            "chat.postMessage",
+            ref=proposal["ref"],
+            channel=recruiter.slack_user_id,
+            **body,
+        )
 
     def _check_version(self, stage: Stage | None, version: int) -> Stage:
         if stage is None:
@@ -285,13 +406,16 @@ class LoopService:
         return stage
 
     def _require_recruiter_or_manager(self, uow, loop: Loop, actor: str) -> None:
-        allowed = {uow.interviewers.get(loop.recruiter_id).slack_user_id,
-                   uow.interviewers.get(loop.hiring_manager_id).slack_user_id}
+        allowed = {
+            uow.interviewers.get(loop.recruiter_id).slack_user_id,
+            uow.interviewers.get(loop.hiring_manager_id).slack_user_id,
+        }
         if actor not in allowed:
             raise PermissionDenied("Only this loop's recruiter or hiring manager can do that.")
 
-    def confirm(self, uow: UnitOfWork, stage_id: int, version: int, actor: str,
-                now: datetime) -> None:
+    def confirm(
+        self, uow: UnitOfWork, stage_id: int, version: int, actor: str, now: datetime
+    ) -> None:
         stage = self._check_version(uow.loops.stage(stage_id, lock=True), version)
         loop = uow.loops.get(stage.loop_id)
         self._require_recruiter_or_manager(uow, loop, actor)
@@ -299,8 +423,9 @@ class LoopService:
             raise Conflict("There is no full panel to confirm; pick another time.")
         self._book(uow, loop, stage, stage.proposal["slots"], actor, now)
 
-    def use_alternative(self, uow: UnitOfWork, stage_id: int, version: int, index: int,
-                        actor: str, now: datetime) -> None:
+    def use_alternative(
+        self, uow: UnitOfWork, stage_id: int, version: int, index: int, actor: str, now: datetime
+    ) -> None:
         stage = self._check_version(uow.loops.stage(stage_id, lock=True), version)
         loop = uow.loops.get(stage.loop_id)
         self._require_recruiter_or_manager(uow, loop, actor)
@@ -308,27 +433,53 @@ class LoopService:
         if not 0 <= index < len(alternatives):
             raise NotFound("That alternative is gone; pick another time.")
         chosen = alternatives[index]
-        stage.proposal = {"version": version + 1, "kind": "plan", "slots": chosen["slots"],
-                          "warnings": [chosen["warning"], *chosen.get("warnings", [])],
-                          "ref": stage.proposal["ref"]}
-        uow.audit.record(actor, "alternative_chosen", loop.id, stage=stage.key,
-                         kind=chosen["kind"], warning=chosen["warning"])
+        stage.proposal = {
+            "version": version + 1,
+            "kind": "plan",
+            "slots": chosen["slots"],
+            "warnings": [chosen["warning"], *chosen.get("warnings", [])],
+            "ref": stage.proposal["ref"],
+        }
+        uow.audit.record(
+            actor,
+            "alternative_chosen",
+            loop.id,
+            stage=stage.key,
+            kind=chosen["kind"],
+            warning=chosen["warning"],
+        )
         self._book(uow, loop, stage, chosen["slots"], actor, now)
 
-    def _book(self, uow: UnitOfWork, loop: Loop, stage: Stage, slots: list[dict], actor: str,
-              now: datetime) -> None:
+    def _book(
+        self,
+        uow: UnitOfWork,
+        loop: Loop,
+        stage: Stage,
+        slots: list[dict],
+        actor: str,
+        now: datetime,
+    ) -> None:
         # Someone may have been booked elsewhere since the proposal was made.
         taken = self._clashes(uow, slots)
         if taken:
-            raise Conflict(f"{taken} was booked elsewhere since this proposal; "
-                           "pick another time for a fresh plan.")
+            raise Conflict(
+                f"{taken} was booked elsewhere since this proposal; "
+                "pick another time for a fresh plan."
+            )
         template = self.stage_template(loop, stage.key)
         interviews = [
-            uow.loops.add_interview(Interview(
-                stage_id=stage.id, interviewer_id=s["interviewer_id"], role=s["role"],
-                interview_type=s["interview_type"], seat_key=s.get("seat_key", ""),
-                start_at=_dt(s["start"]), end_at=_dt(s["end"]), status="confirmed",
-            ))
+            uow.loops.add_interview(
+                Interview(
+                    stage_id=stage.id,
+                    interviewer_id=s["interviewer_id"],
+                    role=s["role"],
+                    interview_type=s["interview_type"],
+                    seat_key=s.get("seat_key", ""),
+                    start_at=_dt(s["start"]),
+                    end_at=_dt(s["end"]),
+                    status="confirmed",
+                )
+            )
             for s in slots
         ]
         stage.status = "scheduled"
@@ -338,14 +489,23 @@ class LoopService:
         for interview in interviews:
             self._invite(uow, loop, view, template, interview, now, due=due)
         slot_views = [self._interview_view(uow, i) for i in interviews]
-        uow.audit.record(actor, "stage_booked", loop.id, stage=stage.key,
-                         interviews=[i.id for i in interviews])
-        enqueue(uow, f"stage:{stage.id}:booked:v{stage.proposal['version']}", "chat.update",
-                update_ref=stage.proposal["ref"],
-                **messages.proposal_closed(view, template.title, f"confirmed by <@{actor}>"))
-        enqueue(uow, f"stage:{stage.id}:booked-thread:v{stage.proposal['version']}",
-                "chat.postMessage", thread_ref=self.root_ref(loop.id),
-                **messages.stage_booked_reply(template.title, slot_views, due=due))
+        uow.audit.record(
+            actor, "stage_booked", loop.id, stage=stage.key, interviews=[i.id for i in interviews]
+        )
+        enqueue(
+            uow,
+            f"stage:{stage.id}:booked:v{stage.proposal['version']}",
+            "chat.update",
+            update_ref=stage.proposal["ref"],
+            **messages.proposal_closed(view, template.title, f"confirmed by <@{actor}>"),
+        )
+        enqueue(
+            uow,
+            f"stage:{stage.id}:booked-thread:v{stage.proposal['version']}",
+            "chat.postMessage",
+            thread_ref=self.root_ref(loop.id),
+            **messages.stage_booked_reply(template.title, slot_views, due=due),
+        )
         self._refresh_root(uow, loop)
 
     def _clashes(self, uow: UnitOfWork, slots: list[dict]) -> str | None:
@@ -356,31 +516,57 @@ class LoopService:
                     return uow.interviewers.get(booked.interviewer_id).name
         return None
 
-    def _invite(self, uow, loop: Loop, view: messages.LoopView, template: StageTemplate,
-                interview: Interview, now: datetime, due: datetime | None = None,
-                replacing: str | None = None) -> None:
+    def _invite(
+        self,
+        uow,
+        loop: Loop,
+        view: messages.LoopView,
+        template: StageTemplate,
+        interview: Interview,
+        now: datetime,
+        due: datetime | None = None,
+        replacing: str | None = None,
+    ) -> None:
         person = uow.interviewers.get(interview.interviewer_id)
         slot = self._interview_view(uow, interview)
-        enqueue(uow, f"interview:{interview.id}:dm", "chat.postMessage",
-                channel=person.slack_user_id,
-                **messages.interview_dm(view, template.title, template.focus, slot,
-                                        interview.id, due=due, replacing=replacing))
+        enqueue(
+            uow,
+            f"interview:{interview.id}:dm",
+            "chat.postMessage",
+            channel=person.slack_user_id,
+            **messages.interview_dm(
+                view,
+                template.title,
+                template.focus,
+                slot,
+                interview.id,
+                due=due,
+                replacing=replacing,
+            ),
+        )
         if due is None:
             invite = Invite(
                 uid=f"loopbot-interview-{interview.id}@loopbot",
-                start=interview.start_at, end=interview.end_at,
+                start=interview.start_at,
+                end=interview.end_at,
                 summary=f"{template.title}: {view.candidate}",
                 description=f"{template.focus}\nYour part: {interview.interview_type}"
                 + (f"\nAccommodations: {view.accommodations}" if view.accommodations else ""),
                 attendee_email=person.email,
             )
-            enqueue(uow, f"interview:{interview.id}:ics", "loopbot.dm_file",
-                    user=person.slack_user_id, filename=f"interview-{interview.id}.ics",
-                    title=f"{template.title} — {view.candidate}",
-                    content=render_invite(invite, now))
+            enqueue(
+                uow,
+                f"interview:{interview.id}:ics",
+                "loopbot.dm_file",
+                user=person.slack_user_id,
+                filename=f"interview-{interview.id}.ics",
+                title=f"{template.title} — {view.candidate}",
+                content=render_invite(invite, now),
+            )
 
-    def swap(self, uow: UnitOfWork, stage_id: int, version: int, index: int, actor: str,
-             now: datetime) -> str:
+    def swap(
+        self, uow: UnitOfWork, stage_id: int, version: int, index: int, actor: str, now: datetime
+    ) -> str:
         """Replace one person of a proposal with the next best for the same seat and time."""
         stage = self._check_version(uow.loops.stage(stage_id, lock=True), version)
         loop = uow.loops.get(stage.loop_id)
@@ -399,10 +585,17 @@ class LoopService:
         uow.session.add(stage)
         old_name = uow.interviewers.get(old["interviewer_id"]).name
         new_name = uow.interviewers.get(replacement.interviewer_id).name
-        uow.audit.record(actor, "proposal_swapped", loop.id, stage=stage.key,
-                         removed=old["interviewer_id"], added=replacement.interviewer_id)
-        self._send_proposal(uow, loop, stage, self.stage_template(loop, stage.key),
-                            replaces=live_ref)
+        uow.audit.record(
+            actor,
+            "proposal_swapped",
+            loop.id,
+            stage=stage.key,
+            removed=old["interviewer_id"],
+            added=replacement.interviewer_id,
+        )
+        self._send_proposal(
+            uow, loop, stage, self.stage_template(loop, stage.key), replaces=live_ref
+        )
         return f"Swapped {old_name} for {new_name}."
 
     def replan_form(self, uow: UnitOfWork, stage_id: int, version: int, actor: str) -> dict:
@@ -413,8 +606,15 @@ class LoopService:
         title = self.stage_template(loop, stage.key).title
         return messages.replan_modal(stage.id, version, title, candidate.name)
 
-    def replan(self, uow: UnitOfWork, stage_id: int, version: int, availability_text: str,
-               actor: str, now: datetime) -> None:
+    def replan(
+        self,
+        uow: UnitOfWork,
+        stage_id: int,
+        version: int,
+        availability_text: str,
+        actor: str,
+        now: datetime,
+    ) -> None:
         stage = self._check_version(uow.loops.stage(stage_id, lock=True), version)
         loop = uow.loops.get(stage.loop_id)
         self._require_recruiter_or_manager(uow, loop, actor)
@@ -446,75 +646,140 @@ class LoopService:
         loop = uow.loops.get(stage.loop_id)
         interview.status = "declined"
         uow.session.add(interview)
-        uow.audit.record(actor, "interview_declined", loop.id, interview=interview.id,
-                         stage=stage.key)
+        uow.audit.record(
+            actor, "interview_declined", loop.id, interview=interview.id, stage=stage.key
+        )
         live = [i for i in uow.loops.interviews(stage.id) if i.status == "confirmed"]
         panel = {i.interviewer_id for i in live} | {interview.interviewer_id}
-        old = {"interviewer_id": interview.interviewer_id, "role": interview.role,
-               "interview_type": interview.interview_type, "seat_key": interview.seat_key,
-               "start": interview.start_at.isoformat(), "end": interview.end_at.isoformat()}
-        replacement = self._replacement(uow, loop, stage, old, exclude=panel, now=now,
-                                        notice=timedelta(0))
+        old = {
+            "interviewer_id": interview.interviewer_id,
+            "role": interview.role,
+            "interview_type": interview.interview_type,
+            "seat_key": interview.seat_key,
+            "start": interview.start_at.isoformat(),
+            "end": interview.end_at.isoformat(),
+        }
+        replacement = self._replacement(
+            uow, loop, stage, old, exclude=panel, now=now, notice=timedelta(0)
+        )
         recruiter = uow.interviewers.get(loop.recruiter_id)
         candidate = uow.loops.candidate(loop.candidate_id)
         template = self.stage_template(loop, stage.key)
         if replacement is not None:
-            booked = uow.loops.add_interview(Interview(
-                stage_id=stage.id, interviewer_id=replacement.interviewer_id,
-                role=interview.role, interview_type=interview.interview_type,
-                seat_key=interview.seat_key, start_at=interview.start_at,
-                end_at=interview.end_at, status="confirmed",
-            ))
-            self._invite(uow, loop, self._view(uow, loop), template, booked, now,
-                         replacing=person.name)
+            booked = uow.loops.add_interview(
+                Interview(
+                    stage_id=stage.id,
+                    interviewer_id=replacement.interviewer_id,
+                    role=interview.role,
+                    interview_type=interview.interview_type,
+                    seat_key=interview.seat_key,
+                    start_at=interview.start_at,
+                    end_at=interview.end_at,
+                    status="confirmed",
+                )
+            )
+            self._invite(
+                uow, loop, self._view(uow, loop), template, booked, now, replacing=person.name
+            )
             new_person = uow.interviewers.get(booked.interviewer_id)
-            note = (f"{person.name} can't make *{candidate.name}*'s {template.title}; "
-                    f"<@{new_person.slack_user_id}> takes the same slot.")
-            uow.audit.record("loopbot", "interview_replaced", loop.id, declined=interview.id,
-                             booked=booked.id)
-            enqueue(uow, f"interview:{interview.id}:replaced-note", "chat.postMessage",
-                    channel=recruiter.slack_user_id, **messages.recruiter_note(note))
-            enqueue(uow, f"interview:{interview.id}:replaced-thread", "chat.postMessage",
-                    thread_ref=self.root_ref(loop.id), **messages.thread_note(note))
+            note = (
+                f"{person.name} can't make *{candidate.name}*'s {template.title}; "
+                f"<@{new_person.slack_user_id}> takes the same slot."
+            )
+            uow.audit.record(
+                "loopbot", "interview_replaced", loop.id, declined=interview.id, booked=booked.id
+            )
+            enqueue(
+                uow,
+                f"interview:{interview.id}:replaced-note",
+                "chat.postMessage",
+                channel=recruiter.slack_user_id,
+                **messages.recruiter_note(note),
+            )
+            enqueue(
+                uow,
+                f"interview:{interview.id}:replaced-thread",
+                "chat.postMessage",
+                thread_ref=self.root_ref(loop.id),
+                **messages.thread_note(note),
+            )
             return f"Thanks — {new_person.name} takes your slot."
         # Nobody can take the seat at that time: re-plan the whole stage.
         view = self._view(uow, loop)
         for other in live:
             other.status = "cancelled"
             uow.session.add(other)
-            enqueue(uow, f"interview:{other.id}:cancelled", "chat.postMessage",
-                    channel=uow.interviewers.get(other.interviewer_id).slack_user_id,
-                    **messages.interview_cancelled_dm(view, template.title,
-                                                      self._interview_view(uow, other),
-                                                      "a panelist dropped out; re-planning"))
-        note = (f"{person.name} can't make *{candidate.name}*'s {template.title} and no one "
-                "qualified is free then; here is a fresh plan.")
-        enqueue(uow, f"interview:{interview.id}:replan-note", "chat.postMessage",
-                channel=recruiter.slack_user_id, **messages.recruiter_note(note))
-        uow.audit.record("loopbot", "stage_replanned", loop.id, stage=stage.key,
-                         because=interview.id)
+            enqueue(
+                uow,
+                f"interview:{other.id}:cancelled",
+                "chat.postMessage",
+                channel=uow.interviewers.get(other.interviewer_id).slack_user_id,
+                **messages.interview_cancelled_dm(
+                    view,
+                    template.title,
+                    self._interview_view(uow, other),
+                    "a panelist dropped out; re-planning",
+                ),
+            )
+        note = (
+            f"{person.name} can't make *{candidate.name}*'s {template.title} and no one "
+            "qualified is free then; here is a fresh plan."
+        )
+        enqueue(
+            uow,
+            f"interview:{interview.id}:replan-note",
+            "chat.postMessage",
+            channel=recruiter.slack_user_id,
+            **messages.recruiter_note(note),
+        )
+        uow.audit.record(
+            "loopbot", "stage_replanned", loop.id, stage=stage.key, because=interview.id
+        )
         self.propose(uow, loop, stage, now)
         return "Thanks — the recruiter has a fresh plan for the stage."
 
-    def _replacement(self, uow, loop: Loop, stage: Stage, old: dict, exclude: set[int],
-                     now: datetime, notice: timedelta | None = None) -> Slot | None:
+    def _replacement(
+        self,
+        uow,
+        loop: Loop,
+        stage: Stage,
+        old: dict,
+        exclude: set[int],
+        now: datetime,
+        notice: timedelta | None = None,
+    ) -> Slot | None:
         """The best qualified person free for exactly `old`'s seat and time."""
         template = self.stage_template(loop, stage.key)
         start, end = _dt(old["start"]), _dt(old["end"])
         seat = next(
-            (s for s in template.seats
-             if s.interview_type == old["interview_type"] and old["role"] in s.roles),
+            (
+                s
+                for s in template.seats
+                if s.interview_type == old["interview_type"] and old["role"] in s.roles
+            ),
             None,
         )
         if seat is None:
             return None
         minutes = int((end - start).total_seconds() // 60)
         single = replace(
-            template, break_minutes=0, panel_size=None,
-            seats=(replace(seat, roles=(old["role"],), minutes=minutes,
-                           minutes_range=(min(minutes, seat.minutes_range[0]),
-                                          max(minutes, seat.minutes_range[1])),
-                           min=1, max=1, preferred=1),),
+            template,
+            break_minutes=0,
+            panel_size=None,
+            seats=(
+                replace(
+                    seat,
+                    roles=(old["role"],),
+                    minutes=minutes,
+                    minutes_range=(
+                        min(minutes, seat.minutes_range[0]),
+                        max(minutes, seat.minutes_range[1]),
+                    ),
+                    min=1,
+                    max=1,
+                    preferred=1,
+                ),
+            ),
         )
         request = self._request(uow, loop, stage, single, [Interval(start, end)], now)
         request = replace(
@@ -546,8 +811,15 @@ class LoopService:
     def availability(self, loop: Loop) -> list[Interval]:
         return [Interval(_dt(a), _dt(b)) for a, b in loop.availability]
 
-    def _request(self, uow, loop: Loop, stage: Stage, template: StageTemplate,
-                 windows: Sequence[Interval], now: datetime) -> PlanRequest:
+    def _request(
+        self,
+        uow,
+        loop: Loop,
+        stage: Stage,
+        template: StageTemplate,
+        windows: Sequence[Interval],
+        now: datetime,
+    ) -> PlanRequest:
         roster = self.planning_roster(uow, now)
         horizon_start = now - timedelta(days=8)
         bookings = [
@@ -555,17 +827,22 @@ class LoopService:
             for i in uow.loops.bookings_between(horizon_start, now + BOOKING_HORIZON)
         ]
         on_other_panels = frozenset(
-            i.interviewer_id for i in uow.loops.interviews_of_loop(loop.id)
+            i.interviewer_id
+            for i in uow.loops.interviews_of_loop(loop.id)
             if i.stage_id != stage.id and i.status in ("confirmed", "completed")
         )
         candidate = uow.loops.candidate(loop.candidate_id)
         return PlanRequest(
-            stage=template, teams=frozenset({loop.team}), candidate_tz=candidate.tz,
-            availability=list(windows), roster=roster, not_before=now, bookings=bookings,
+            stage=template,
+            teams=frozenset({loop.team}),
+            candidate_tz=candidate.tz,
+            availability=list(windows),
+            roster=roster,
+            not_before=now,
+            bookings=bookings,
             exclude_ids=on_other_panels,
             fixed={"hiring_manager": loop.hiring_manager_id, "recruiter": loop.recruiter_id},
-            accommodation=Accommodation(loop.extra_minutes_per_interview,
-                                        loop.extra_break_minutes),
+            accommodation=Accommodation(loop.extra_minutes_per_interview, loop.extra_break_minutes),
             allow_repeat=True,
         )
 
@@ -574,13 +851,22 @@ class LoopService:
         people = []
         for p in uow.interviewers.all():
             last, total = stats.get(p.id, (None, 0))
-            people.append(PlanningInterviewer(
-                id=p.id, name=p.name, roles=frozenset(p.roles), teams=frozenset(p.teams),
-                interview_types=frozenset(p.interview_types), tz=p.tz or self.default_tz,
-                work_start=time.fromisoformat(p.work_start),
-                work_end=time.fromisoformat(p.work_end), work_days=frozenset(p.work_days),
-                weekly_cap=p.weekly_cap, last_interviewed_at=last, interviews_total=total,
-            ))
+            people.append(
+                PlanningInterviewer(
+                    id=p.id,
+                    name=p.name,
+                    roles=frozenset(p.roles),
+                    teams=frozenset(p.teams),
+                    interview_types=frozenset(p.interview_types),
+                    tz=p.tz or self.default_tz,
+                    work_start=time.fromisoformat(p.work_start),
+                    work_end=time.fromisoformat(p.work_end),
+                    work_days=frozenset(p.work_days),
+                    weekly_cap=p.weekly_cap,
+                    last_interviewed_at=last,
+                    interviews_total=total,
+                )
+            )
         return people
 
     def _view(self, uow: UnitOfWork, loop: Loop) -> messages.LoopView:
@@ -588,9 +874,12 @@ class LoopService:
         recruiter = uow.interviewers.get(loop.recruiter_id)
         manager = uow.interviewers.get(loop.hiring_manager_id)
         return messages.LoopView(
-            loop_id=loop.id, candidate=candidate.name, level=loop.level,
+            loop_id=loop.id,
+            candidate=candidate.name,
+            level=loop.level,
             level_title=self.templates.level_title(loop.level),
-            track_title=self.templates.track(loop.track).title, team=loop.team,
+            track_title=self.templates.track(loop.track).title,
+            team=loop.team,
             recruiter=messages.Person(recruiter.slack_user_id, recruiter.name),
             hiring_manager=messages.Person(manager.slack_user_id, manager.name),
             accommodations=loop.accommodations,
@@ -601,37 +890,53 @@ class LoopService:
         for stage in uow.loops.stages(loop.id):
             template = self.stage_template(loop, stage.key)
             summary = ""
-            live = [i for i in uow.loops.interviews(stage.id)
-                    if i.status in ("confirmed", "completed")]
+            live = [
+                i for i in uow.loops.interviews(stage.id) if i.status in ("confirmed", "completed")
+            ]
             if live and template.kind == "take_home":
                 summary = f"due {messages.when(live[0].end_at)}"
             elif live:
                 summary = messages.when(live[0].start_at)
             elif stage.status == "proposed" and stage.proposal.get("kind") == "none":
                 summary = "no full panel fits yet"
+            elif stage.status == "pending" and template.gate:
+                summary = messages.GATES.get(template.gate, template.gate)
             views.append(messages.StageView(stage.key, template.title, stage.status, summary))
         return views
 
     def _refresh_root(self, uow: UnitOfWork, loop: Loop) -> None:
-        enqueue(uow, f"loop:{loop.id}:root:update:{uuid.uuid4().hex}", "chat.update",
-                update_ref=self.root_ref(loop.id),
-                **messages.decision_root(self._view(uow, loop), self._stage_views(uow, loop)))
+        enqueue(
+            uow,
+            f"loop:{loop.id}:root:update:{uuid.uuid4().hex}",
+            "chat.update",
+            update_ref=self.root_ref(loop.id),
+            **messages.decision_root(self._view(uow, loop), self._stage_views(uow, loop)),
+        )
 
     def _slot_views(self, uow: UnitOfWork, slots: list[dict]) -> list[messages.SlotView]:
         views = []
         for s in slots:
             person = uow.interviewers.get(s["interviewer_id"])
-            views.append(messages.SlotView(
-                messages.Person(person.slack_user_id, person.name), s["role"],
-                s["interview_type"], _dt(s["start"]), _dt(s["end"]),
-            ))
+            views.append(
+                messages.SlotView(
+                    messages.Person(person.slack_user_id, person.name),
+                    s["role"],
+                    s["interview_type"],
+                    _dt(s["start"]),
+                    _dt(s["end"]),
+                )
+            )
         return views
 
     def _interview_view(self, uow, interview: Interview) -> messages.SlotView:
         person = uow.interviewers.get(interview.interviewer_id)
-        return messages.SlotView(messages.Person(person.slack_user_id, person.name),
-                                 interview.role, interview.interview_type, interview.start_at,
-                                 interview.end_at)
+        return messages.SlotView(
+            messages.Person(person.slack_user_id, person.name),
+            interview.role,
+            interview.interview_type,
+            interview.start_at,
+            interview.end_at,
+        )
 
     @staticmethod
     def root_ref(loop_id: int) -> str:
@@ -643,9 +948,13 @@ class LoopService:
 
 
 def _slot_json(slot: Slot) -> dict:
-    return {"interviewer_id": slot.interviewer_id, "role": slot.role,
-            "interview_type": slot.interview_type, "start": slot.start.isoformat(),
-            "end": slot.end.isoformat()}
+    return {
+        "interviewer_id": slot.interviewer_id,
+        "role": slot.role,
+        "interview_type": slot.interview_type,
+        "start": slot.start.isoformat(),
+        "end": slot.end.isoformat(),
+    }
 
 
 def _dt(value: str) -> datetime:

@@ -21,6 +21,9 @@ PICK_TIME = "proposal_pick_time"
 USE_ALTERNATIVE = "proposal_use_alternative"
 CANT_MAKE_IT = "interview_decline"
 
+# How a template's gate reads in the decision thread.
+GATES = {"positive_feedback": "only after positive feedback on the stage before"}
+
 STATE_MARKS = {
     "pending": "○",
     "proposed": "◐",
@@ -162,46 +165,86 @@ def schedule_loop_modal(choices: ModalChoices, prefill: dict[str, str]) -> dict:
             element["initial_user"] = prefill[key]
         users[key] = element
     blocks = [
-        _input("candidate_name", "Candidate name",
-               _text_input("candidate_name", prefill.get("candidate_name", ""), "Ada Lovelace")),
-        _input("candidate_email", "Candidate email",
-               _text_input("candidate_email", prefill.get("candidate_email", ""),
-                           "ada@example.com")),
+        _input(
+            "candidate_name",
+            "Candidate name",
+            _text_input("candidate_name", prefill.get("candidate_name", ""), "Ada Lovelace"),
+        ),
+        _input(
+            "candidate_email",
+            "Candidate email",
+            _text_input("candidate_email", prefill.get("candidate_email", ""), "ada@example.com"),
+        ),
         _input("track", "Track", _select("track", choices.tracks, prefill.get("track"))),
         _input("level", "Level", _select("level", choices.levels, prefill.get("level"))),
-        _input("team", "Team",
-               _select("team", [(t, t) for t in choices.teams], prefill.get("team"))),
+        _input(
+            "team", "Team", _select("team", [(t, t) for t in choices.teams], prefill.get("team"))
+        ),
         _input("recruiter", "Recruiter", users["recruiter"]),
         _input("hiring_manager", "Hiring manager", users["hiring_manager"]),
-        _input("candidate_tz", "Candidate time zone",
-               _text_input("candidate_tz", prefill.get("candidate_tz", ""), "Europe/London"),
-               hint="An IANA zone name, e.g. America/New_York, Europe/Berlin, Asia/Kolkata."),
-        _input("availability", "Candidate availability",
-               _text_input("availability", prefill.get("availability", ""),
-                           "Tue 2pm-6pm, Thu after 10am", multiline=True),
-               hint="In the candidate's zone unless you name one: "
-                    "'Tue 2pm-6pm, Thu after 10am PT' or 'next Monday 9-12 Europe/Berlin'."),
-        _input("technical_format", "Technical screen (the candidate's choice)",
-               {
-                   "type": "radio_buttons",
-                   "action_id": "technical_format",
-                   "options": [_option(k, t) for k, t in choices.formats],
-                   "initial_option": _option(*next(
-                       (f for f in choices.formats if f[0] == prefill.get("technical_format")),
-                       choices.formats[-1],
-                   )),
-               }),
-        _input("accommodations", "Accommodations",
-               _text_input("accommodations", prefill.get("accommodations", ""),
-                           "e.g. screen reader; captions; longer breaks", multiline=True),
-               optional=True,
-               hint="Shown only to the recruiter, the hiring manager and the panel."),
-        _input("extra_minutes", "Extra minutes per interview",
-               _select("extra_minutes", _minutes(choices.max_extra_minutes),
-                       prefill.get("extra_minutes", "0")), optional=True),
-        _input("extra_break", "Extra break between interviews",
-               _select("extra_break", _minutes(choices.max_extra_break),
-                       prefill.get("extra_break", "0")), optional=True),
+        _input(
+            "candidate_tz",
+            "Candidate time zone",
+            _text_input("candidate_tz", prefill.get("candidate_tz", ""), "Europe/London"),
+            hint="An IANA zone name, e.g. America/New_York, Europe/Berlin, Asia/Kolkata.",
+        ),
+        _input(
+            "availability",
+            "Candidate availability",
+            _text_input(
+                "availability",
+                prefill.get("availability", ""),
+                "Tue 2pm-6pm, Thu after 10am",
+                multiline=True,
+            ),
+            hint="In the candidate's zone unless you name one: "
+            "'Tue 2pm-6pm, Thu after 10am PT' or 'next Monday 9-12 Europe/Berlin'.",
+        ),
+        _input(
+            "technical_format",
+            "Technical screen (the candidate's choice)",
+            {
+                "type": "radio_buttons",
+                "action_id": "technical_format",
+                "options": [_option(k, t) for k, t in choices.formats],
+                "initial_option": _option(
+                    *next(
+                        (f for f in choices.formats if f[0] == prefill.get("technical_format")),
+                        choices.formats[-1],
+                    )
+                ),
+            },
+        ),
+        _input(
+            "accommodations",
+            "Accommodations",
+            _text_input(
+                "accommodations",
+                prefill.get("accommodations", ""),
+                "e.g. screen reader; captions; longer breaks",
+                multiline=True,
+            ),
+            optional=True,
+            hint="Shown only to the recruiter, the hiring manager and the panel.",
+        ),
+        _input(
+            "extra_minutes",
+            "Extra minutes per interview",
+            _select(
+                "extra_minutes",
+                _minutes(choices.max_extra_minutes),
+                prefill.get("extra_minutes", "0"),
+            ),
+            optional=True,
+        ),
+        _input(
+            "extra_break",
+            "Extra break between interviews",
+            _select(
+                "extra_break", _minutes(choices.max_extra_break), prefill.get("extra_break", "0")
+            ),
+            optional=True,
+        ),
     ]
     return {
         "type": "modal",
@@ -223,9 +266,12 @@ def replan_modal(stage_id: int, version: int, stage_title: str, candidate: str) 
         "close": _plain("Cancel"),
         "blocks": [
             _section(f"*{escape(candidate)}* — {stage_title}"),
-            _input("availability", "New candidate availability",
-                   _text_input("availability", "", "Wed 1pm-5pm, Fri 9am-12pm", multiline=True),
-                   hint="In the candidate's zone unless you name one."),
+            _input(
+                "availability",
+                "New candidate availability",
+                _text_input("availability", "", "Wed 1pm-5pm, Fri 9am-12pm", multiline=True),
+                hint="In the candidate's zone unless you name one.",
+            ),
         ],
     }
 
@@ -255,11 +301,13 @@ def proposal_message(
     blocks: list[dict] = [_section(f"Proposed: {header}")]
     if take_home_due is not None:
         reviewer = slots[0]
-        blocks.append(_section(
-            f"Take-home sent on confirm, due {when(take_home_due)}; reviewer "
-            f"{mention(reviewer.person.slack_user_id)}",
-            _button("Swap", SWAP, f"{value}:0"),
-        ))
+        blocks.append(
+            _section(
+                f"Take-home sent on confirm, due {when(take_home_due)}; reviewer "
+                f"{mention(reviewer.person.slack_user_id)}",
+                _button("Swap", SWAP, f"{value}:0"),
+            )
+        )
     else:
         for index, line in enumerate(_slot_lines(slots)):
             blocks.append(_section(line, _button("Swap", SWAP, f"{value}:{index}")))
@@ -267,14 +315,16 @@ def proposal_message(
         blocks.append(_context(f":warning: {escape(warning)}"))
     if loop.accommodations:
         blocks.append(_context(f"Accommodations: {escape(loop.accommodations)}"))
-    blocks.append({
-        "type": "actions",
-        "block_id": f"proposal:{value}",
-        "elements": [
-            _button("Confirm", CONFIRM, value, "primary"),
-            _button("Pick another time", PICK_TIME, value),
-        ],
-    })
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": f"proposal:{value}",
+            "elements": [
+                _button("Confirm", CONFIRM, value, "primary"),
+                _button("Pick another time", PICK_TIME, value),
+            ],
+        }
+    )
     return {"text": f"Proposed: {stage_title} for {loop.candidate}", "blocks": blocks}
 
 
@@ -289,8 +339,10 @@ def no_plan_message(
     """No full panel fits: say who was missing when, and offer the nearest alternatives."""
     value = f"{stage_id}:{version}"
     blocks: list[dict] = [
-        _section(f"*No full panel fits* for {stage_title} of *{escape(loop.candidate)}*."
-                 " Nothing was booked."),
+        _section(
+            f"*No full panel fits* for {stage_title} of *{escape(loop.candidate)}*."
+            " Nothing was booked."
+        ),
         _section("\n".join(f"• {escape(s)}" for s in shortages) or "• no one is free"),
     ]
     buttons = [_button("Pick another time", PICK_TIME, value, "primary")]
@@ -298,11 +350,13 @@ def no_plan_message(
         label = "another day" if kind == "another_day" else "a relaxed weekly cap"
         first = slots[0].start if slots else None
         lines = "\n".join(_slot_lines(slots))
-        blocks.append(_section(
-            f"*Alternative with {label}*"
-            + (f" — {when(first, '{date_long_pretty}')}" if first else "")
-            + f"\n{lines}"
-        ))
+        blocks.append(
+            _section(
+                f"*Alternative with {label}*"
+                + (f" — {when(first, '{date_long_pretty}')}" if first else "")
+                + f"\n{lines}"
+            )
+        )
         if warning:
             blocks.append(_context(f":warning: {escape(warning)}"))
         buttons.append(_button(f"Use {label}", USE_ALTERNATIVE, f"{value}:{index}"))
@@ -334,8 +388,7 @@ def interview_dm(
     if replacing:
         intro += f", taking over from {replacing}"
     time_line = (
-        f"*Review due:* {when(due)}" if due is not None
-        else f"*When:* {span(slot.start, slot.end)}"
+        f"*Review due:* {when(due)}" if due is not None else f"*When:* {span(slot.start, slot.end)}"
     )
     blocks = [
         _section(intro + "."),
@@ -347,23 +400,28 @@ def interview_dm(
         ),
     ]
     if loop.accommodations:
-        blocks.append(_section(f":information_source: *Accommodations:* "
-                               f"{escape(loop.accommodations)}"))
-    blocks.append({
-        "type": "actions",
-        "block_id": f"interview:{interview_id}",
-        "elements": [_button("Can't make it", CANT_MAKE_IT, str(interview_id), "danger")],
-    })
+        blocks.append(
+            _section(f":information_source: *Accommodations:* {escape(loop.accommodations)}")
+        )
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": f"interview:{interview_id}",
+            "elements": [_button("Can't make it", CANT_MAKE_IT, str(interview_id), "danger")],
+        }
+    )
     return {"text": f"{stage_title} with {loop.candidate}", "blocks": blocks}
 
 
 def interview_cancelled_dm(loop: LoopView, stage_title: str, slot: SlotView, why: str) -> dict:
     return {
         "text": f"Cancelled: {stage_title} with {loop.candidate}",
-        "blocks": [_section(
-            f"Your {_human(slot.interview_type)} with *{escape(loop.candidate)}* on "
-            f"{span(slot.start, slot.end)} is *cancelled* — {escape(why)}. Nothing to do."
-        )],
+        "blocks": [
+            _section(
+                f"Your {_human(slot.interview_type)} with *{escape(loop.candidate)}* on "
+                f"{span(slot.start, slot.end)} is *cancelled* — {escape(why)}. Nothing to do."
+            )
+        ],
     }
 
 
@@ -397,11 +455,14 @@ def decision_root(loop: LoopView, stages: Sequence[StageView]) -> dict:
     }
 
 
-def stage_booked_reply(stage_title: str, slots: Sequence[SlotView],
-                       due: datetime | None = None) -> dict:
+def stage_booked_reply(
+    stage_title: str, slots: Sequence[SlotView], due: datetime | None = None
+) -> dict:
     if due is not None:
-        body = (f"*{stage_title}* booked: take-home due {when(due)}, reviewed by "
-                f"{mention(slots[0].person.slack_user_id)}")
+        body = (
+            f"*{stage_title}* booked: take-home due {when(due)}, reviewed by "
+            f"{mention(slots[0].person.slack_user_id)}"
+        )
     else:
         body = f"*{stage_title}* booked:\n" + "\n".join(_slot_lines(slots))
     return {"text": f"{stage_title} booked", "blocks": [_section(body)]}

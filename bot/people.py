@@ -16,9 +16,16 @@ def import_roster(uow: UnitOfWork, entries: list[RosterEntry], actor: str) -> tu
         uow.session,
         (
             Interviewer(
-                slack_user_id=e.slack_user_id, name=e.name, email=e.email, roles=list(e.roles),
-                teams=list(e.teams), interview_types=list(e.interview_types), tz=e.tz,
-                work_start=e.work_start, work_end=e.work_end, work_days=list(e.work_days),
+                slack_user_id=e.slack_user_id,
+                name=e.name,
+                email=e.email,
+                roles=list(e.roles),
+                teams=list(e.teams),
+                interview_types=list(e.interview_types),
+                tz=e.tz,
+                work_start=e.work_start,
+                work_end=e.work_end,
+                work_days=list(e.work_days),
                 weekly_cap=e.weekly_cap,
             )
             for e in entries
@@ -31,9 +38,16 @@ def import_roster(uow: UnitOfWork, entries: list[RosterEntry], actor: str) -> tu
 def export_roster(uow: UnitOfWork) -> list[RosterEntry]:
     return [
         RosterEntry(
-            slack_user_id=i.slack_user_id, name=i.name, email=i.email, roles=tuple(i.roles),
-            teams=tuple(i.teams), interview_types=tuple(i.interview_types), tz=i.tz,
-            work_start=i.work_start, work_end=i.work_end, work_days=tuple(i.work_days),
+            slack_user_id=i.slack_user_id,
+            name=i.name,
+            email=i.email,
+            roles=tuple(i.roles),
+            teams=tuple(i.teams),
+            interview_types=tuple(i.interview_types),
+            tz=i.tz,
+            work_start=i.work_start,
+            work_end=i.work_end,
+            work_days=tuple(i.work_days),
             weekly_cap=i.weekly_cap,
         )
         for i in uow.interviewers.all()

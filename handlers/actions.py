@@ -17,22 +17,33 @@ def register(app: App, services: Services) -> None:
     def confirm(ack, body, action, respond):
         ack()
         stage_id, version = _ints(action["value"])
-        run_action(services, respond, lambda uow, now: loops.confirm(
-            uow, stage_id, version, body["user"]["id"], now))
+        run_action(
+            services,
+            respond,
+            lambda uow, now: loops.confirm(uow, stage_id, version, body["user"]["id"], now),
+        )
 
     @app.action(messages.SWAP)
     def swap(ack, body, action, respond):
         ack()
         stage_id, version, index = _ints(action["value"])
-        run_action(services, respond, lambda uow, now: loops.swap(
-            uow, stage_id, version, index, body["user"]["id"], now))
+        run_action(
+            services,
+            respond,
+            lambda uow, now: loops.swap(uow, stage_id, version, index, body["user"]["id"], now),
+        )
 
     @app.action(messages.USE_ALTERNATIVE)
     def use_alternative(ack, body, action, respond):
         ack()
         stage_id, version, index = _ints(action["value"])
-        run_action(services, respond, lambda uow, now: loops.use_alternative(
-            uow, stage_id, version, index, body["user"]["id"], now))
+        run_action(
+            services,
+            respond,
+            lambda uow, now: loops.use_alternative(
+                uow, stage_id, version, index, body["user"]["id"], now
+            ),
+        )
 
     @app.action(messages.PICK_TIME)
     def pick_another_time(ack, body, action, client, respond):
@@ -50,8 +61,11 @@ def register(app: App, services: Services) -> None:
     def cant_make_it(ack, body, action, respond):
         ack()
         interview_id = int(action["value"])
-        run_action(services, respond, lambda uow, now: loops.decline(
-            uow, interview_id, body["user"]["id"], now))
+        run_action(
+            services,
+            respond,
+            lambda uow, now: loops.decline(uow, interview_id, body["user"]["id"], now),
+        )
 
 
 def _ints(value: str) -> list[int]:

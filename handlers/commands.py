@@ -15,8 +15,9 @@ def register(app: App, services: Services) -> None:
     @app.command("/schedule-loop")
     def schedule_loop(ack, command, client):
         ack()
-        client.views_open(trigger_id=command["trigger_id"],
-                          view=schedule_loop_form(services, command))
+        client.views_open(
+            trigger_id=command["trigger_id"], view=schedule_loop_form(services, command)
+        )
 
 
 def schedule_loop_form(services: Services, command: dict) -> dict:
@@ -24,13 +25,22 @@ def schedule_loop_form(services: Services, command: dict) -> dict:
     with services.uow() as uow:
         teams = loops.teams(uow)
         invoker = uow.interviewers.by_slack_id(command["user_id"])
-    prefill = parse_prefill(command.get("text", ""), teams=teams,
-                            tracks=services.templates.tracks, zones=available_timezones())
+    prefill = parse_prefill(
+        command.get("text", ""),
+        teams=teams,
+        tracks=services.templates.tracks,
+        zones=available_timezones(),
+    )
     prefill.setdefault("candidate_tz", services.settings.default_tz)
     prefill.setdefault("track", next(iter(services.templates.tracks)))
     for role in ("recruiter", "hiring_manager"):
         if invoker is not None and role in invoker.roles:
             prefill[role] = invoker.slack_user_id
+    if "team" in prefill and "hiring_manager" not in prefill:
+        with services.uow() as uow:
+            manager = loops.team_manager(uow, prefill["team"])
+        if manager:
+            prefill["hiring_manager"] = manager
     limits = services.templates.accommodation_limits
     choices = messages.ModalChoices(
         tracks=[(key, track.title) for key, track in services.templates.tracks.items()],

@@ -91,7 +91,9 @@ def _roster(args) -> int:
             print(f"loopbot: cannot read {args.file}: {error.strerror}", file=sys.stderr)
             return 2
         entries = parse_roster(
-            text, known_roles=templates.roles, known_interview_types=templates.interview_types,
+            text,
+            known_roles=templates.roles,
+            known_interview_types=templates.interview_types,
             source=str(args.file),
         )
         with UnitOfWork(engine) as uow:

@@ -35,8 +35,12 @@ class Runtime:
         self.client = make_web_client(settings)
         self.sender = OutboxSender(self.uow, self.client)
         self.services = Services(
-            settings=settings, uow=self.uow, clock=clock or SystemClock(),
-            templates=templates, notify=self.sender.wake, client=self.client,
+            settings=settings,
+            uow=self.uow,
+            clock=clock or SystemClock(),
+            templates=templates,
+            notify=self.sender.wake,
+            client=self.client,
             loops=LoopService(templates, settings.recruiting_channel, settings.default_tz),
         )
         self.listeners = InFlightExecutor()
@@ -56,7 +60,7 @@ class Runtime:
     def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Start the background workers and the HTTP server; returns its base URL."""
         self.start_workers()
-        self.http = HttpServer(make_wsgi_app(self.bolt, self.health), host, port)
+        self.http = HttpServer(make_wsgi_app(self.bolt, self.health), host, port, loop_timeout=0.05)
         self.http.start()
         return self.http.url
 

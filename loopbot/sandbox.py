@@ -32,22 +32,30 @@ def sample_roster_csv() -> str:
 
 
 class Sandbox:
-    def __init__(self, database_url: str, *, clock: Clock | None = None,
-                 roster_csv: str | None = None, env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        clock: Clock | None = None,
+        roster_csv: str | None = None,
+        env: dict[str, str] | None = None,
+    ):
         self.fake = FakeSlack(token=BOT_TOKEN).start()
         self.fake.add_channel(RECRUITING_CHANNEL, "recruiting")
         self.roster_csv = sample_roster_csv() if roster_csv is None else roster_csv
         for row in csv.DictReader(io.StringIO(self.roster_csv)):
-            self.fake.add_user(row["slack_user_id"], row["name"], row["email"],
-                               row["tz"] or "UTC")
-        settings = Settings.from_env({
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": self.fake.base_url,
-            "DATABASE_URL": database_url,
-            "LOOPBOT_RECRUITING_CHANNEL": RECRUITING_CHANNEL,
-            **(env or {}),
-        }, dotenv=None)
+            self.fake.add_user(row["slack_user_id"], row["name"], row["email"], row["tz"] or "UTC")
+        settings = Settings.from_env(
+            {
+                "SLACK_BOT_TOKEN": BOT_TOKEN,
+                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                "SLACK_API_URL": self.fake.base_url,
+                "DATABASE_URL": database_url,
+                "LOOPBOT_RECRUITING_CHANNEL": RECRUITING_CHANNEL,
+                **(env or {}),
+            },
+            dotenv=None,
+        )
         try:
             self.runtime = Runtime(settings, clock=clock)
             self.runtime.sender.poll_seconds = 0.05
@@ -55,9 +63,13 @@ class Sandbox:
         except BaseException:
             self.fake.stop()
             raise
-        self.slack = SlackRequests(self.url, SIGNING_SECRET, triggers=self.fake.triggers,
-                                   response_urls=self.fake.new_response_url,
-                                   directory=self.fake)
+        self.slack = SlackRequests(
+            self.url,
+            SIGNING_SECRET,
+            triggers=self.fake.triggers,
+            response_urls=self.fake.new_response_url,
+            directory=self.fake,
+        )
 
     def __enter__(self) -> Sandbox:
         return self
@@ -73,8 +85,11 @@ class Sandbox:
 
     def import_roster(self) -> None:
         templates = self.runtime.services.templates
-        entries = parse_roster(self.roster_csv, known_roles=templates.roles,
-                               known_interview_types=templates.interview_types)
+        entries = parse_roster(
+            self.roster_csv,
+            known_roles=templates.roles,
+            known_interview_types=templates.interview_types,
+        )
         with self.runtime.uow() as uow:
             import_roster(uow, entries, actor="sandbox")
             uow.commit()
@@ -95,11 +110,8 @@ class Sandbox:
         before = len(self.fake.calls_to("views.open"))
         response = self.slack.slash_command("/schedule-loop", text, user)
         assert response.status == 200, response.text
-        call = self.fake.wait_for(
-            "views.open", lambda c: len(self.fake.calls_to("views.open")) > before
-        )
-        view = call.response["view"] if getattr(call, "response", None) else None
-        return view or self.fake.views_of(user)[-1]
+        self.fake.wait_for("views.open", lambda c: len(self.fake.calls_to("views.open")) > before)
+        return self.fake.calls_to("views.open")[-1].response["view"]
 
     def submit(self, user: str, view: dict, values: dict[str, Any]) -> Response:
         """Submit a modal with block_id → value (strings for text, user ids for user

@@ -22,8 +22,9 @@ def make_wsgi_app(bolt_app: App, health: Callable[[], dict]):
             report = health()
             status = "200 OK" if report.get("ok") else "503 Service Unavailable"
             body = json.dumps(report).encode()
-            start_response(status, [("Content-Type", "application/json"),
-                                    ("Content-Length", str(len(body)))])
+            start_response(
+                status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+            )
             return [body]
         return slack(environ, start_response)
 
@@ -33,9 +34,16 @@ def make_wsgi_app(bolt_app: App, health: Callable[[], dict]):
 class HttpServer:
     """waitress on a background thread; port 0 picks a free port (tests, the demo)."""
 
-    def __init__(self, wsgi_app, host: str, port: int, threads: int = 8):
-        self.server = create_server(wsgi_app, host=host, port=port, threads=threads,
-                                    ident="loopbot")
+    def __init__(self, wsgi_app, host: str, port: int, threads: int = 8, loop_timeout: float = 1.0):
+        # loop_timeout bounds how long stop() waits for the event loop to notice.
+        self.server = create_server(
+            wsgi_app,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="loopbot",
+            asyncore_loop_timeout=loop_timeout,
+        )
         self._thread: threading.Thread | None = None
         self._stopping = False
 

@@ -13,8 +13,10 @@ from storage.models import AuditEvent, OutboxMessage
 
 def _row_counts(sandbox) -> tuple[int, int]:
     with sandbox.runtime.uow() as uow:
-        return (len(uow.session.exec(select(OutboxMessage)).all()),
-                len(uow.session.exec(select(AuditEvent)).all()))
+        return (
+            len(uow.session.exec(select(OutboxMessage)).all()),
+            len(uow.session.exec(select(AuditEvent)).all()),
+        )
 
 
 def test_signed_url_verification_is_answered_with_the_challenge(sandbox):
@@ -25,8 +27,7 @@ def test_signed_url_verification_is_answered_with_the_challenge(sandbox):
 
 
 def test_signed_slash_command_is_acknowledged_and_opens_the_form(sandbox):
-    response = sandbox.slack.slash_command("/schedule-loop", "Ada Lovelace L5 payments",
-                                           "U0REC01")
+    response = sandbox.slack.slash_command("/schedule-loop", "Ada Lovelace L5 payments", "U0REC01")
     assert response.status == 200
     call = sandbox.fake.wait_for("views.open")
     assert call.params["view"]["callback_id"] == "schedule_loop"

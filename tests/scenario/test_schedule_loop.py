@@ -105,8 +105,11 @@ def button_values(message: dict, action_id: str) -> list[str]:
 
 
 def ephemeral_texts(box, user) -> list[str]:
-    return [c.params.get("text", "") for c in box.fake.calls_to("response_url")
-            if c.meta.get("user_id", user) == user]
+    return [
+        c.params.get("text", "")
+        for c in box.fake.calls_to("response_url")
+        if c.meta.get("user_id", user) == user
+    ]
 
 
 # --- the modal -----------------------------------------------------------------------------------
@@ -152,7 +155,11 @@ def test_submitting_creates_the_loop_posts_the_thread_and_proposes_the_first_sta
     assert response.status == 200 and response.body == b""
     [loop] = rows(sandbox, Loop)
     assert [s.key for s in sorted(rows(sandbox, Stage), key=lambda s: s.position)] == [
-        "recruiter_screen", "manager_screen", "technical_screen", "round_1", "round_2",
+        "recruiter_screen",
+        "manager_screen",
+        "technical_screen",
+        "round_1",
+        "round_2",
         "decision",
     ]
     [root] = sandbox.recruiting()
@@ -204,14 +211,17 @@ def test_only_the_recruiter_or_hiring_manager_can_confirm(panel_box):
     panel_box.click(OUTSIDER, proposal(panel_box), "proposal_confirm")
     panel_box.settle()
     assert rows(panel_box, Interview) == []
-    assert any("Only this loop's recruiter or hiring manager" in t
-               for t in ephemeral_texts(panel_box, OUTSIDER))
+    assert any(
+        "Only this loop's recruiter or hiring manager" in t
+        for t in ephemeral_texts(panel_box, OUTSIDER)
+    )
 
 
 def test_accommodations_reach_the_panel_but_never_the_channel(panel_box):
     note = "Uses a screen reader; share documents in advance"
-    panel_box.schedule_loop(RECRUITER, {**ADA, "track": "onsite", "accommodations": note,
-                                        "extra_break": "15"})
+    panel_box.schedule_loop(
+        RECRUITER, {**ADA, "track": "onsite", "accommodations": note, "extra_break": "15"}
+    )
     panel_box.click(RECRUITER, proposal(panel_box), "proposal_confirm")
     panel_box.settle()
     channel = json.dumps(panel_box.recruiting())
@@ -222,8 +232,10 @@ def test_accommodations_reach_the_panel_but_never_the_channel(panel_box):
             user = uow.interviewers.get(interview.interviewer_id).slack_user_id
             assert "screen reader" in json.dumps(panel_box.dms(user))
     # The extra break is in the plan: 10 minutes of template break + 15 of accommodation.
-    gaps = {(b.start_at - a.end_at).total_seconds() / 60
-            for a, b in zip(interviews, interviews[1:], strict=False)}
+    gaps = {
+        (b.start_at - a.end_at).total_seconds() / 60
+        for a, b in zip(interviews, interviews[1:], strict=False)
+    }
     assert gaps == {25.0}
 
 
@@ -232,8 +244,7 @@ def test_accommodations_reach_the_panel_but_never_the_channel(panel_box):
 
 def test_swap_replaces_one_interviewer_in_the_same_slot(panel_box):
     # Tuesday afternoon in London: both Berlin and New York engineers are at work.
-    panel_box.schedule_loop(RECRUITER, {**ADA, "track": "onsite",
-                                        "availability": "Tue 2pm-7pm"})
+    panel_box.schedule_loop(RECRUITER, {**ADA, "track": "onsite", "availability": "Tue 2pm-7pm"})
     before = proposal(panel_box)
     swap_value = button_values(before, "proposal_swap")[0]
     stage_before = stage_row(panel_box).proposal
@@ -252,12 +263,14 @@ def test_swap_replaces_one_interviewer_in_the_same_slot(panel_box):
 
 def test_swap_with_nobody_else_free_says_so_and_changes_nothing(panel_box):
     # Thursday 10:45 London: the only payments engineers at work are already on the panel.
-    panel_box.schedule_loop(RECRUITER, {**ADA, "track": "onsite",
-                                        "availability": "Thu 10:45am-4pm"})
+    panel_box.schedule_loop(
+        RECRUITER, {**ADA, "track": "onsite", "availability": "Thu 10:45am-4pm"}
+    )
     before = stage_row(panel_box).proposal
     message = proposal(panel_box)
-    panel_box.click(RECRUITER, message, "proposal_swap",
-                    value=button_values(message, "proposal_swap")[0])
+    panel_box.click(
+        RECRUITER, message, "proposal_swap", value=button_values(message, "proposal_swap")[0]
+    )
     panel_box.settle()
     assert stage_row(panel_box).proposal == before
     assert any("No one else qualified is free" in t for t in ephemeral_texts(panel_box, RECRUITER))
@@ -317,7 +330,10 @@ def test_declining_interviewer_is_replaced_in_the_same_slot_and_the_recruiter_to
     assert after[declined.id].status == "declined"
     [replacement] = [i for i in after.values() if i.id not in {x.id for x in interviews}]
     assert (replacement.start_at, replacement.end_at, replacement.role) == (
-        declined.start_at, declined.end_at, declined.role)
+        declined.start_at,
+        declined.end_at,
+        declined.role,
+    )
     assert replacement.interviewer_id not in {i.interviewer_id for i in interviews}
     assert any("takes the same slot" in json.dumps(m) for m in panel_box.dms(RECRUITER))
 
@@ -345,8 +361,7 @@ def test_decline_with_nobody_free_replans_the_stage(make_sandbox, tmp_path):
         # Everyone else trained for design becomes busy: take them off the roster.
         for person in uow.interviewers.all():
             if "system_design" in person.interview_types and person.id != designer.interviewer_id:
-                person.interview_types = [t for t in person.interview_types
-                                          if t != "system_design"]
+                person.interview_types = [t for t in person.interview_types if t != "system_design"]
                 uow.session.add(person)
         slack_id = uow.interviewers.get(designer.interviewer_id).slack_user_id
         uow.commit()
@@ -390,5 +405,3 @@ def _make_due(box, message_id):
         message.next_attempt_at = datetime.now(UTC)
         uow.session.add(message)
         uow.commit()
-
-
