@@ -26,6 +26,7 @@ from bot.planning.templates import StageTemplate, TemplateBook
 from storage.models import Candidate, Interview, Interviewer, Loop, Stage
 from storage.uow import UnitOfWork
 
+POSITIVE = ("yes", "strong_yes")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 BOOKING_HORIZON = timedelta(days=45)
 
@@ -276,7 +277,7 @@ class LoopService:
             "chat.postMessage",
             ref=self.root_ref(loop.id),
             channel=self.channel,
-            **messages.decision_root(self._view(uow, loop), self._stage_views(uow, loop)),
+            **messages.decision_root(self.view(uow, loop), self.stage_views(uow, loop)),
         )
         if actor != new.recruiter:
             enqueue(
@@ -332,7 +333,7 @@ class LoopService:
         )
         self._send_proposal(uow, loop, stage, template, replaces=live_ref)
         if refresh_root:
-            self._refresh_root(uow, loop)
+            self.refresh_root(uow, loop)
 
     @staticmethod
     def _no_plan_json(version: int, result: NoPlan) -> dict:
@@ -355,11 +356,11 @@ class LoopService:
         self, uow, loop: Loop, stage: Stage, template: StageTemplate, replaces: str | None
     ) -> None:
         """Post the proposal to the recruiter, or edit the live one it replaces in place."""
-        view = self._view(uow, loop)
+        view = self.view(uow, loop)
         proposal = stage.proposal
         version = proposal["version"]
         if proposal["kind"] == "plan":
-            slots = self._slot_views(uow, proposal["slots"])
+            slots = self.slot_views(uow, proposal["slots"])
             due = slots[0].end if template.kind == "take_home" and slots else None
             body = messages.proposal_message(
                 view,
@@ -378,7 +379,7 @@ class LoopService:
                 version,
                 proposal["shortages"],
                 [
-                    (a["kind"], self._slot_views(uow, a["slots"]), a["warning"])
+                    (a["kind"], self.slot_views(uow, a["slots"]), a["warning"])
                     for a in proposal["alternatives"]
                 ],
             )
@@ -405,7 +406,7 @@ class LoopService:
             raise Conflict("This proposal has changed since; use the latest message.")
         return stage
 
-    def _require_recruiter_or_manager(self, uow, loop: Loop, actor: str) -> None:
+    def require_recruiter_or_manager(self, uow, loop: Loop, actor: str) -> None:
         allowed = {
             uow.interviewers.get(loop.recruiter_id).slack_user_id,
             uow.interviewers.get(loop.hiring_manager_id).slack_user_id,
@@ -418,7 +419,7 @@ class LoopService:
     ) -> None:
         stage = self._check_version(uow.loops.stage(stage_id, lock=True), version)
         loop = uow.loops.get(stage.loop_id)
-        self._require_recruiter_or_manager(uow, loop, actor)
+        self.require_recruiter_or_manager(uow, loop, actor)
         if stage.proposal["kind"] != "plan":
             raise Conflict("There is no full panel to confirm; pick another time.")
         self._book(uow, loop, stage, stage.proposal["slots"], actor, now)
@@ -428,7 +429,7 @@ class LoopService:
     ) -> None:
         stage = self._check_version(uow.loops.stage(stage_id, lock=True), version)
         loop = uow.loops.get(stage.loop_id)
-        self._require_recruiter_or_manager(uow, loop, actor)
+        self.require_recruiter_or_manager(uow, loop, actor)
         alternatives = stage.proposal.get("alternatives", [])
         if not 0 <= index < len(alternatives):
             raise NotFound("That alternative is gone; pick another time.")
@@ -484,11 +485,10 @@ class LoopService:
         ]
         stage.status = "scheduled"
         uow.session.add(stage)
-        view = self._view(uow, loop)
+        view = self.view(uow, loop)
         due = interviews[0].end_at if template.kind == "take_home" else None
         for interview in interviews:
             self._invite(uow, loop, view, template, interview, now, due=due)
-        slot_views = [self._interview_view(uow, i) for i in interviews]
         uow.audit.record(
             actor, "stage_booked", loop.id, stage=stage.key, interviews=[i.id for i in interviews]
         )
@@ -499,14 +499,8 @@ class LoopService:
             update_ref=stage.proposal["ref"],
             **messages.proposal_closed(view, template.title, f"confirmed by <@{actor}>"),
         )
-        enqueue(
-            uow,
-            f"stage:{stage.id}:booked-thread:v{stage.proposal['version']}",
-            "chat.postMessage",
-            thread_ref=self.root_ref(loop.id),
-            **messages.stage_booked_reply(template.title, slot_views, due=due),
-        )
-        self._refresh_root(uow, loop)
+        self.refresh_rollup(uow, loop, stage, now)
+        self.refresh_root(uow, loop)
 
     def _clashes(self, uow: UnitOfWork, slots: list[dict]) -> str | None:
         for s in slots:
@@ -528,7 +522,7 @@ class LoopService:
         replacing: str | None = None,
     ) -> None:
         person = uow.interviewers.get(interview.interviewer_id)
-        slot = self._interview_view(uow, interview)
+        slot = self.interview_view(uow, interview)
         enqueue(
             uow,
             f"interview:{interview.id}:dm",
@@ -570,7 +564,7 @@ class LoopService:
         """Replace one person of a proposal with the next best for the same seat and time."""
         stage = self._check_version(uow.loops.stage(stage_id, lock=True), version)
         loop = uow.loops.get(stage.loop_id)
-        self._require_recruiter_or_manager(uow, loop, actor)
+        self.require_recruiter_or_manager(uow, loop, actor)
         slots = list(stage.proposal.get("slots", []))
         if not 0 <= index < len(slots):
             raise NotFound("That interviewer is no longer on the proposal.")
@@ -601,7 +595,7 @@ class LoopService:
     def replan_form(self, uow: UnitOfWork, stage_id: int, version: int, actor: str) -> dict:
         stage = self._check_version(uow.loops.stage(stage_id, lock=True), version)
         loop = uow.loops.get(stage.loop_id)
-        self._require_recruiter_or_manager(uow, loop, actor)
+        self.require_recruiter_or_manager(uow, loop, actor)
         candidate = uow.loops.candidate(loop.candidate_id)
         title = self.stage_template(loop, stage.key).title
         return messages.replan_modal(stage.id, version, title, candidate.name)
@@ -617,7 +611,7 @@ class LoopService:
     ) -> None:
         stage = self._check_version(uow.loops.stage(stage_id, lock=True), version)
         loop = uow.loops.get(stage.loop_id)
-        self._require_recruiter_or_manager(uow, loop, actor)
+        self.require_recruiter_or_manager(uow, loop, actor)
         candidate = uow.loops.candidate(loop.candidate_id)
         errors: list[InputError] = []
         windows = self._availability(availability_text.strip(), candidate.tz, now, errors)
@@ -679,7 +673,7 @@ class LoopService:
                 )
             )
             self._invite(
-                uow, loop, self._view(uow, loop), template, booked, now, replacing=person.name
+                uow, loop, self.view(uow, loop), template, booked, now, replacing=person.name
             )
             new_person = uow.interviewers.get(booked.interviewer_id)
             note = (
@@ -703,9 +697,10 @@ class LoopService:
                 thread_ref=self.root_ref(loop.id),
                 **messages.thread_note(note),
             )
+            self.refresh_rollup(uow, loop, stage, now)
             return f"Thanks — {new_person.name} takes your slot."
         # Nobody can take the seat at that time: re-plan the whole stage.
-        view = self._view(uow, loop)
+        view = self.view(uow, loop)
         for other in live:
             other.status = "cancelled"
             uow.session.add(other)
@@ -717,7 +712,7 @@ class LoopService:
                 **messages.interview_cancelled_dm(
                     view,
                     template.title,
-                    self._interview_view(uow, other),
+                    self.interview_view(uow, other),
                     "a panelist dropped out; re-planning",
                 ),
             )
@@ -802,6 +797,128 @@ class LoopService:
 
     # --- reading state ------------------------------------------------------------------------
 
+    # --- the stage's reply in the decision thread ---------------------------------------------
+
+    def live_interviews(self, uow: UnitOfWork, stage: Stage) -> list[Interview]:
+        return [i for i in uow.loops.interviews(stage.id) if i.status in ("confirmed", "completed")]
+
+    def feedback_views(
+        self, uow: UnitOfWork, stage: Stage, now: datetime
+    ) -> list[messages.FeedbackView]:
+        views = []
+        for interview in self.live_interviews(uow, stage):
+            person = uow.interviewers.get(interview.interviewer_id)
+            who = messages.Person(person.slack_user_id, person.name)
+            feedback = uow.loops.feedback_for(interview.id)
+            if feedback is not None:
+                summary = feedback.notes.strip().splitlines()[0][:140] if feedback.notes else ""
+                views.append(
+                    messages.FeedbackView(
+                        who,
+                        interview.interview_type,
+                        "submitted",
+                        feedback.signal,
+                        summary,
+                        feedback.ratings,
+                        feedback.notes,
+                    )
+                )
+            elif now < interview.end_at:
+                views.append(messages.FeedbackView(who, interview.interview_type, "waiting"))
+            elif interview.feedback_reminded_at is not None:
+                views.append(messages.FeedbackView(who, interview.interview_type, "overdue"))
+            else:
+                views.append(messages.FeedbackView(who, interview.interview_type, "due"))
+        return views
+
+    def decision_choice(self, uow, loop: Loop, stage: Stage, now: datetime):
+        """What the thread offers for a complete stage: advance (unless a gate is shut),
+        make an offer at the decision stage, or decline."""
+        if stage.status != "completed" or loop.status != "open":
+            return None
+        following = self.templates.next_stage(loop.track, loop.team, loop.level, stage.key)
+        if following is None:
+            return messages.DecisionChoice(stage.id, None)
+        note = ""
+        if following.gate == "positive_feedback":
+            signals = [f.signal for f in self.feedback_views(uow, stage, now)]
+            positive = sum(s in POSITIVE for s in signals)
+            if positive < len(signals) or not signals:
+                template = self.stage_template(loop, stage.key)
+                note = (
+                    f"{following.title} needs positive feedback on {template.title} "
+                    f"({positive} of {len(signals)} positive)."
+                )
+        return messages.DecisionChoice(stage.id, following.title, note)
+
+    def refresh_rollup(self, uow: UnitOfWork, loop: Loop, stage: Stage, now: datetime) -> None:
+        """Post the stage's reply in the decision thread, or edit it in place."""
+        template = self.stage_template(loop, stage.key)
+        interviews = self.live_interviews(uow, stage)
+        slots = [self.interview_view(uow, i) for i in interviews]
+        decision = next(
+            (d for d in reversed(uow.loops.decisions(loop.id)) if d.stage_id == stage.id), None
+        )
+        decided = (
+            messages.Decided(decision.kind, decision.decided_by, decision.decided_at, decision.note)
+            if decision
+            else None
+        )
+        summary_lines = self.loop_summary(uow, loop, now) if template.kind == "decision" else ()
+        body = messages.stage_rollup(
+            template.title,
+            self.feedback_views(uow, stage, now),
+            slots,
+            self.decision_choice(uow, loop, stage, now),
+            decided,
+            take_home_due=slots[0].end if template.kind == "take_home" and slots else None,
+            summary_lines=summary_lines,
+        )
+        ref = f"stage:{stage.id}:rollup"
+        key = f"{ref}:{uuid.uuid4().hex}"
+        if uow.outbox.has_ref(ref):
+            enqueue(uow, key, "chat.update", update_ref=ref, **body)
+        else:
+            enqueue(
+                uow, key, "chat.postMessage", ref=ref, thread_ref=self.root_ref(loop.id), **body
+            )
+
+    def loop_summary(self, uow: UnitOfWork, loop: Loop, now: datetime) -> list[str]:
+        """Each finished stage's tally, for the decision stage's reply."""
+        lines = []
+        for stage in uow.loops.stages(loop.id):
+            views = [v for v in self.feedback_views(uow, stage, now) if v.state == "submitted"]
+            if views:
+                tally = " ".join(messages.SIGNAL_MARKS[v.signal] for v in views)
+                lines.append(f"{self.stage_template(loop, stage.key).title}: {tally}")
+        return lines
+
+    def maybe_complete(self, uow: UnitOfWork, loop: Loop, stage: Stage, now: datetime) -> bool:
+        """A stage is complete once every interview is over and has its feedback."""
+        interviews = self.live_interviews(uow, stage)
+        if stage.status != "scheduled" or not interviews:
+            return False
+        if any(now < i.end_at or uow.loops.feedback_for(i.id) is None for i in interviews):
+            return False
+        stage.status = "completed"
+        uow.session.add(stage)
+        template = self.stage_template(loop, stage.key)
+        candidate = uow.loops.candidate(loop.candidate_id)
+        uow.audit.record("loopbot", "stage_completed", loop.id, stage=stage.key)
+        for watcher_id in {loop.recruiter_id, loop.hiring_manager_id}:
+            watcher = uow.interviewers.get(watcher_id)
+            enqueue(
+                uow,
+                f"stage:{stage.id}:complete:{watcher.id}",
+                "chat.postMessage",
+                channel=watcher.slack_user_id,
+                **messages.recruiter_note(
+                    f"All feedback is in for *{candidate.name}*'s {template.title}. "
+                    "Decide in the loop's thread in the recruiting channel."
+                ),
+            )
+        return True
+
     def stage_template(self, loop: Loop, key: str) -> StageTemplate:
         template = self.templates.stage(loop.track, loop.team, key)
         if template.kind == "choice":
@@ -869,7 +986,7 @@ class LoopService:
             )
         return people
 
-    def _view(self, uow: UnitOfWork, loop: Loop) -> messages.LoopView:
+    def view(self, uow: UnitOfWork, loop: Loop) -> messages.LoopView:
         candidate = uow.loops.candidate(loop.candidate_id)
         recruiter = uow.interviewers.get(loop.recruiter_id)
         manager = uow.interviewers.get(loop.hiring_manager_id)
@@ -883,9 +1000,10 @@ class LoopService:
             recruiter=messages.Person(recruiter.slack_user_id, recruiter.name),
             hiring_manager=messages.Person(manager.slack_user_id, manager.name),
             accommodations=loop.accommodations,
+            status=loop.status,
         )
 
-    def _stage_views(self, uow: UnitOfWork, loop: Loop) -> list[messages.StageView]:
+    def stage_views(self, uow: UnitOfWork, loop: Loop) -> list[messages.StageView]:
         views = []
         for stage in uow.loops.stages(loop.id):
             template = self.stage_template(loop, stage.key)
@@ -904,16 +1022,16 @@ class LoopService:
             views.append(messages.StageView(stage.key, template.title, stage.status, summary))
         return views
 
-    def _refresh_root(self, uow: UnitOfWork, loop: Loop) -> None:
+    def refresh_root(self, uow: UnitOfWork, loop: Loop) -> None:
         enqueue(
             uow,
             f"loop:{loop.id}:root:update:{uuid.uuid4().hex}",
             "chat.update",
             update_ref=self.root_ref(loop.id),
-            **messages.decision_root(self._view(uow, loop), self._stage_views(uow, loop)),
+            **messages.decision_root(self.view(uow, loop), self.stage_views(uow, loop)),
         )
 
-    def _slot_views(self, uow: UnitOfWork, slots: list[dict]) -> list[messages.SlotView]:
+    def slot_views(self, uow: UnitOfWork, slots: list[dict]) -> list[messages.SlotView]:
         views = []
         for s in slots:
             person = uow.interviewers.get(s["interviewer_id"])
@@ -928,7 +1046,7 @@ class LoopService:
             )
         return views
 
-    def _interview_view(self, uow, interview: Interview) -> messages.SlotView:
+    def interview_view(self, uow, interview: Interview) -> messages.SlotView:
         person = uow.interviewers.get(interview.interviewer_id)
         return messages.SlotView(
             messages.Person(person.slack_user_id, person.name),

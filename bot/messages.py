@@ -6,7 +6,7 @@ Action ids are the contract with handlers/actions.py and handlers/views.py.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -68,6 +68,10 @@ class LoopView:
     recruiter: Person
     hiring_manager: Person
     accommodations: str = ""
+    status: str = "open"
+
+
+LOOP_OUTCOMES = {"offer": ":tada: *Offer made*", "declined": "*Declined*"}
 
 
 def _text(text: str) -> dict:
@@ -450,6 +454,7 @@ def decision_root(loop: LoopView, stages: Sequence[StageView]) -> dict:
                 f"{mention(loop.hiring_manager.slack_user_id)}"
             ),
             _section(states),
+            *([_section(LOOP_OUTCOMES[loop.status])] if loop.status in LOOP_OUTCOMES else []),
             _context(f"Loop #{loop.loop_id} · stage updates and decisions in the thread"),
         ],
     }
@@ -470,3 +475,291 @@ def stage_booked_reply(
 
 def thread_note(text: str) -> dict:
     return {"text": text, "blocks": [_context(text)]}
+
+
+# --- timed prompts -------------------------------------------------------------------------------
+
+FEEDBACK_OPEN = "feedback_open"
+FEEDBACK_VIEW = "feedback_view"
+FEEDBACK_VIEW_CALLBACK = "feedback"
+ADVANCE = "decision_advance"
+DECLINE = "decision_decline"
+OFFER = "decision_offer"
+
+SIGNALS = (
+    ("strong_no", "Strong no"),
+    ("no", "No"),
+    ("yes", "Yes"),
+    ("strong_yes", "Strong yes"),
+)
+SIGNAL_MARKS = {"strong_no": "⛔", "no": "👎", "yes": "👍", "strong_yes": "🌟"}
+RATINGS = (
+    ("1", "1 — well below the bar"),
+    ("2", "2 — below"),
+    ("3", "3 — at the bar"),
+    ("4", "4 — above the bar"),
+)
+
+
+def interview_reminder(loop: LoopView, stage_title: str, slot: SlotView, interview_id: int):
+    return {
+        "text": f"Soon: {stage_title} with {loop.candidate}",
+        "blocks": [
+            _section(
+                f"Reminder: your {_human(slot.interview_type)} with "
+                f"*{escape(loop.candidate)}* starts {when(slot.start, '{time}')} "
+                f"({when(slot.start, '{ago}')})."
+            ),
+            *(
+                [_context(f"Accommodations: {escape(loop.accommodations)}")]
+                if loop.accommodations
+                else []
+            ),
+            {
+                "type": "actions",
+                "block_id": f"reminder:{interview_id}",
+                "elements": [_button("Can't make it", CANT_MAKE_IT, str(interview_id), "danger")],
+            },
+        ],
+    }
+
+
+def _feedback_button(interview_id: int, label: str = "Submit feedback") -> dict:
+    return {
+        "type": "actions",
+        "block_id": f"feedback:{interview_id}",
+        "elements": [_button(label, FEEDBACK_OPEN, str(interview_id), "primary")],
+    }
+
+
+def feedback_prompt(loop: LoopView, stage_title: str, slot: SlotView, interview_id: int):
+    return {
+        "text": f"Feedback for {loop.candidate}",
+        "blocks": [
+            _section(
+                f"How did your {_human(slot.interview_type)} with "
+                f"*{escape(loop.candidate)}* go? Your feedback for the {stage_title} "
+                "takes two minutes."
+            ),
+            _feedback_button(interview_id),
+        ],
+    }
+
+
+def feedback_reminder(loop: LoopView, stage_title: str, slot: SlotView, interview_id: int):
+    return {
+        "text": f"Feedback still due for {loop.candidate}",
+        "blocks": [
+            _section(
+                f"Your feedback on *{escape(loop.candidate)}* ({stage_title}, "
+                f"{when(slot.start, '{date_short_pretty}')}) is still due — the panel's "
+                "decision waits for it."
+            ),
+            _feedback_button(interview_id),
+        ],
+    }
+
+
+def feedback_overdue(loop: LoopView, stage_title: str, slot: SlotView):
+    return {
+        "text": f"Overdue feedback: {loop.candidate}",
+        "blocks": [
+            _section(
+                f":warning: {mention(slot.person.slack_user_id)}'s feedback on "
+                f"*{escape(loop.candidate)}* ({stage_title}, interviewed "
+                f"{when(slot.end, '{ago}')}) is overdue."
+            )
+        ],
+    }
+
+
+def feedback_thanks(loop: LoopView, stage_title: str, stage_id: int, updated: bool):
+    verb = "updated" if updated else "submitted"
+    return {
+        "text": f"Feedback {verb}",
+        "blocks": [
+            _section(
+                f"Thanks — your feedback on *{escape(loop.candidate)}* ({stage_title}) is "
+                f"{verb}. You can edit it until the stage is decided."
+            ),
+            {
+                "type": "actions",
+                "block_id": f"panel:{stage_id}",
+                "elements": [_button("See the panel's feedback", FEEDBACK_VIEW, str(stage_id))],
+            },
+        ],
+    }
+
+
+def feedback_modal(
+    interview_id: int,
+    candidate: str,
+    stage_title: str,
+    competencies: Sequence[str],
+    previous: dict | None,
+) -> dict:
+    previous = previous or {}
+    ratings = previous.get("ratings", {})
+    signal_element = {
+        "type": "radio_buttons",
+        "action_id": "signal",
+        "options": [_option(v, f"{SIGNAL_MARKS[v]} {label}") for v, label in SIGNALS],
+    }
+    if previous.get("signal"):
+        signal_element["initial_option"] = next(
+            o for o in signal_element["options"] if o["value"] == previous["signal"]
+        )
+    blocks = [
+        _section(f"*{escape(candidate)}* — {stage_title}"),
+        _input("signal", "Overall: hire?", signal_element),
+        *[
+            _input(
+                f"rating:{name}",
+                _human(name).capitalize(),
+                _select("rating", RATINGS, ratings.get(name)),
+            )
+            for name in competencies
+        ],
+        _input(
+            "notes",
+            "Written feedback",
+            _text_input(
+                "notes",
+                previous.get("notes", ""),
+                "What you saw, with examples. The first line is the summary.",
+                multiline=True,
+            ),
+        ),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": FEEDBACK_VIEW_CALLBACK,
+        "private_metadata": str(interview_id),
+        "title": _plain("Interview feedback"),
+        "submit": _plain("Update" if previous else "Submit"),
+        "close": _plain("Cancel"),
+        "blocks": blocks,
+    }
+
+
+@dataclass(frozen=True)
+class FeedbackView:
+    person: Person
+    interview_type: str
+    state: str  # submitted | waiting (not over yet) | due | overdue
+    signal: str = ""
+    summary: str = ""
+    ratings: Mapping[str, int] | None = None
+    notes: str = ""
+
+
+def panel_feedback_modal(candidate: str, stage_title: str, entries: Sequence[FeedbackView]):
+    blocks = [_section(f"*{escape(candidate)}* — {stage_title}")]
+    for entry in entries:
+        if entry.state != "submitted":
+            blocks.append(_context(f"{entry.person.name}: not submitted yet"))
+            continue
+        ratings = ", ".join(f"{_human(k)} {v}" for k, v in (entry.ratings or {}).items())
+        blocks.append(
+            _section(
+                f"*{escape(entry.person.name)}* · {_human(entry.interview_type)} · "
+                f"{SIGNAL_MARKS[entry.signal]} {dict(SIGNALS)[entry.signal]}\n"
+                + (f"_{ratings}_\n" if ratings else "")
+                + escape(entry.notes)
+            )
+        )
+    return {
+        "type": "modal",
+        "title": _plain("Panel feedback"),
+        "close": _plain("Close"),
+        "blocks": blocks,
+    }
+
+
+@dataclass(frozen=True)
+class DecisionChoice:
+    """What the decision thread offers once a stage is complete."""
+
+    stage_id: int
+    next_title: str | None  # None at the decision stage: Make offer instead of Advance
+    gate_note: str = ""  # set when the next stage's gate is closed (no Advance then)
+
+
+@dataclass(frozen=True)
+class Decided:
+    kind: str
+    by: str
+    at: datetime
+    note: str = ""
+
+
+DECISION_WORDS = {
+    "advance": "Advanced",
+    "decline": "Declined",
+    "offer": "Offer made",
+    "pivot": "Pivoted",
+}
+
+
+def stage_rollup(
+    stage_title: str,
+    entries: Sequence[FeedbackView],
+    slots: Sequence[SlotView],
+    choice: DecisionChoice | None,
+    decided: Decided | None,
+    take_home_due: datetime | None = None,
+    summary_lines: Sequence[str] = (),
+) -> dict:
+    """One thread reply per stage, edited in place as bookings, feedback and decisions land."""
+    if take_home_due is not None and slots:
+        head = (
+            f"*{stage_title}* — take-home due {when(take_home_due)}, reviewed by "
+            f"{mention(slots[0].person.slack_user_id)}"
+        )
+    elif slots:
+        head = f"*{stage_title}* — " + when(slots[0].start, "{date_long_pretty}")
+    else:
+        head = f"*{stage_title}*"
+    blocks = [_section(head)]
+    marks = {"submitted": "✅", "waiting": "🕒", "due": "⏳", "overdue": "⚠️"}
+    lines = []
+    for entry, slot in zip(entries, slots, strict=False):
+        line = (
+            f"{marks[entry.state]} {mention(entry.person.slack_user_id)} · "
+            f"{_human(entry.interview_type)} · {when(slot.start, '{time}')}"
+        )
+        if entry.state == "submitted":
+            line += f" — {SIGNAL_MARKS[entry.signal]} {dict(SIGNALS)[entry.signal]}"
+            if entry.summary:
+                line += f": {escape(entry.summary)}"
+        elif entry.state == "overdue":
+            line += " — *feedback overdue*"
+        elif entry.state == "due":
+            line += " — feedback due"
+        lines.append(line)
+    lines.extend(summary_lines)
+    if lines:
+        blocks.append(_section("\n".join(lines)))
+    submitted = [e.signal for e in entries if e.state == "submitted"]
+    if entries:
+        tally = " · ".join(f"{SIGNAL_MARKS[v]} {submitted.count(v)}" for v, _ in SIGNALS)
+        blocks.append(_context(f"{len(submitted)} of {len(entries)} submitted · {tally}"))
+    if decided is not None:
+        blocks.append(
+            _context(
+                f"{DECISION_WORDS.get(decided.kind, decided.kind)} by {mention(decided.by)} "
+                f"{when(decided.at)}" + (f" — {escape(decided.note)}" if decided.note else "")
+            )
+        )
+    elif choice is not None:
+        value = str(choice.stage_id)
+        buttons = []
+        if choice.next_title is None:
+            buttons.append(_button("Make offer", OFFER, value, "primary"))
+        elif not choice.gate_note:
+            buttons.append(_button(f"Advance to {choice.next_title}", ADVANCE, value, "primary"))
+        buttons.append(_button("Decline", DECLINE, value, "danger"))
+        if choice.gate_note:
+            blocks.append(_context(f":lock: {escape(choice.gate_note)}"))
+        blocks.append({"type": "actions", "block_id": f"decide:{value}", "elements": buttons})
+    return {"text": f"{stage_title}: feedback", "blocks": blocks}

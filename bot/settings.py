@@ -37,6 +37,7 @@ class Settings:
     run_scheduler: bool = True
     feedback_reminder_hours: float = 24.0
     feedback_escalation_hours: float = 48.0
+    feedback_manager_escalation_hours: float = 72.0
     interview_reminder_minutes: int = 30
 
     @property
@@ -83,6 +84,9 @@ class Settings:
             run_scheduler=read.boolean("LOOPBOT_RUN_SCHEDULER", True),
             feedback_reminder_hours=read.number("LOOPBOT_FEEDBACK_REMINDER_HOURS", 24.0),
             feedback_escalation_hours=read.number("LOOPBOT_FEEDBACK_ESCALATION_HOURS", 48.0),
+            feedback_manager_escalation_hours=read.number(
+                "LOOPBOT_FEEDBACK_MANAGER_ESCALATION_HOURS", 72.0
+            ),
             interview_reminder_minutes=int(read.number("LOOPBOT_INTERVIEW_REMINDER_MINUTES", 30)),
         )
 

@@ -11,6 +11,11 @@ from handlers.common import reply, run_action
 
 
 def register(app: App, services: Services) -> None:
+    register_proposals(app, services)
+    register_feedback(app, services)
+
+
+def register_proposals(app: App, services: Services) -> None:
     loops = services.loops
 
     @app.action(messages.CONFIRM)
@@ -65,6 +70,61 @@ def register(app: App, services: Services) -> None:
             services,
             respond,
             lambda uow, now: loops.decline(uow, interview_id, body["user"]["id"], now),
+        )
+
+
+def register_feedback(app: App, services: Services) -> None:
+    feedback, decisions = services.feedback, services.decisions
+
+    @app.action(messages.FEEDBACK_OPEN)
+    def open_feedback_form(ack, body, action, client, respond):
+        ack()
+        interview_id = int(action["value"])
+        try:
+            with services.uow() as uow:
+                form = feedback.form(uow, interview_id, body["user"]["id"], services.clock.now())
+        except LoopbotError as error:
+            reply(respond, str(error))
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=form)
+
+    @app.action(messages.FEEDBACK_VIEW)
+    def show_panel_feedback(ack, body, action, client, respond):
+        ack()
+        stage_id = int(action["value"])
+        try:
+            with services.uow() as uow:
+                panel = feedback.panel(uow, stage_id, body["user"]["id"], services.clock.now())
+        except LoopbotError as error:
+            reply(respond, str(error))
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=panel)
+
+    @app.action(messages.ADVANCE)
+    def advance(ack, body, action, respond):
+        ack()
+        run_action(
+            services,
+            respond,
+            lambda uow, now: decisions.advance(uow, int(action["value"]), body["user"]["id"], now),
+        )
+
+    @app.action(messages.DECLINE)
+    def decline(ack, body, action, respond):
+        ack()
+        run_action(
+            services,
+            respond,
+            lambda uow, now: decisions.decline(uow, int(action["value"]), body["user"]["id"], now),
+        )
+
+    @app.action(messages.OFFER)
+    def make_offer(ack, body, action, respond):
+        ack()
+        run_action(
+            services,
+            respond,
+            lambda uow, now: decisions.offer(uow, int(action["value"]), body["user"]["id"], now),
         )
 
 

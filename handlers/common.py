@@ -26,7 +26,6 @@ def run_action(services: Services, respond, work: Work) -> bool:
     except LoopbotError as error:
         reply(respond, str(error))
         return False
-    services.notify()
     if answer:
         reply(respond, answer)
     return True
@@ -37,7 +36,6 @@ def tell(services: Services, user_id: str, key: str, text: str) -> None:
     with services.uow() as uow:
         enqueue(uow, key, "chat.postMessage", channel=user_id, text=text)
         uow.commit()
-    services.notify()
 
 
 def reply(respond, text: str) -> None:

@@ -31,7 +31,8 @@ def register(app: App, services: Services) -> None:
         except LoopbotError as error:
             tell(services, actor, f"view:{view['id']}:error", f"Nothing was saved: {error}")
             return
-        services.notify()
+
+    register_feedback(app, services)
 
     @app.view(messages.REPLAN_VIEW)
     def submit_replan(ack, body, view):
@@ -49,7 +50,24 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors={"availability": str(error)})
             return
         ack()
-        services.notify()
+
+
+def register_feedback(app: App, services: Services) -> None:
+    @app.view(messages.FEEDBACK_VIEW_CALLBACK)
+    def submit_feedback(ack, body, view):
+        actor, now = body["user"]["id"], services.clock.now()
+        interview_id = int(view["private_metadata"])
+        try:
+            with services.uow() as uow:
+                services.feedback.submit(uow, interview_id, actor, form_values(view), now)
+                uow.commit()
+        except InvalidForm as invalid:
+            ack(response_action="errors", errors=field_errors(invalid))
+            return
+        except LoopbotError as error:
+            ack(response_action="errors", errors={"notes": str(error)})
+            return
+        ack()
 
 
 def field_errors(invalid: InvalidForm) -> dict[str, str]:

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 
 from sqlalchemy import text
 
 import handlers
 from bot.app import create_bolt_app
 from bot.clock import Clock, SystemClock
+from bot.decisions import DecisionService
 from bot.executor import InFlightExecutor
+from bot.feedback import FeedbackService
 from bot.loops import LoopService
 from bot.outbox import OutboxSender
 from bot.planning.templates import load_templates
+from bot.prompts import PromptService, PromptTimes
+from bot.scheduler import PromptScheduler
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack_client import make_web_client
@@ -34,19 +39,62 @@ class Runtime:
         self.uow = UnitOfWorkFactory(self.engine)
         self.client = make_web_client(settings)
         self.sender = OutboxSender(self.uow, self.client)
+        self.uow.after_commit.append(lambda _: self.sender.wake())
+        loops = LoopService(templates, settings.recruiting_channel, settings.default_tz)
+        self.clock = clock or SystemClock()
         self.services = Services(
             settings=settings,
             uow=self.uow,
-            clock=clock or SystemClock(),
+            clock=self.clock,
             templates=templates,
-            notify=self.sender.wake,
             client=self.client,
-            loops=LoopService(templates, settings.recruiting_channel, settings.default_tz),
+            loops=loops,
+            feedback=FeedbackService(loops),
+            decisions=DecisionService(loops),
         )
+        self.prompts = PromptService(
+            loops,
+            PromptTimes(
+                interview_reminder=timedelta(minutes=settings.interview_reminder_minutes),
+                feedback_reminder=timedelta(hours=settings.feedback_reminder_hours),
+                escalate_recruiter=timedelta(hours=settings.feedback_escalation_hours),
+                escalate_manager=timedelta(hours=settings.feedback_manager_escalation_hours),
+            ),
+        )
+        # A movable clock (demo, tests) drives the scheduler itself through run_due().
+        self.scheduler = PromptScheduler(self.engine, self.fire_prompt, paused=clock is not None)
+        self.uow.after_commit.append(lambda work: self.sync_prompts(work.changed_interviews))
         self.listeners = InFlightExecutor()
         self.bolt = create_bolt_app(settings, self.client, self.uow, self.listeners)
         handlers.register(self.bolt, self.services)
         self.http: HttpServer | None = None
+
+    # --- timed prompts -------------------------------------------------------------------
+
+    def fire_prompt(self, kind: str, interview_id: int) -> None:
+        with self.uow() as uow:
+            self.prompts.fire(uow, kind, interview_id, self.clock.now())
+            uow.commit()
+
+    def sync_prompts(self, interview_ids: set[int] | None = None) -> None:
+        """Make the scheduler's jobs match the database (all of it when ids is None)."""
+        if not self.scheduler.scheduler.running or interview_ids == set():
+            return
+        with self.uow() as uow:
+            if interview_ids is None:
+                interviews = uow.loops.interviews_with_status(("confirmed", "completed"))
+            else:
+                interviews = [uow.loops.interview(i) for i in sorted(interview_ids)]
+            wanted = {i.id: self.prompts.wanted(uow, i) for i in interviews if i is not None}
+        # The job store writes on its own connection: only after our transaction is closed.
+        if interview_ids is None:
+            self.scheduler.keep_only({i for i, jobs in wanted.items() if jobs})
+        for interview_id, jobs in wanted.items():
+            self.scheduler.replace(interview_id, jobs)
+
+    def run_due_prompts(self) -> int:
+        """Fire every prompt due at the (movable) clock's now."""
+        return self.scheduler.run_due(self.clock.now())
 
     def health(self) -> dict:
         try:
@@ -69,6 +117,8 @@ class Runtime:
         # a job store is never shared by two schedulers).
         if self.settings.run_scheduler:
             self.sender.start()
+            self.scheduler.start()
+            self.sync_prompts()  # the database is the source of truth
 
     def serve_forever(self, host: str = "0.0.0.0") -> None:
         self.start_workers()
@@ -99,5 +149,6 @@ class Runtime:
         if self.http is not None:
             self.http.stop()
         self.listeners.shutdown(wait=True, cancel_futures=True)
+        self.scheduler.shutdown()
         self.sender.stop()
         self.engine.dispose()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib.resources import files
 from typing import Any
 
@@ -126,6 +126,13 @@ class Sandbox:
             }
         response = self.slack.view_submission(user, view, state)
         return response
+
+    def advance_clock(self, delta: timedelta) -> int:
+        """Move the clock and fire every prompt that falls due; returns how many ran."""
+        self.runtime.clock.advance(delta)
+        fired = self.runtime.run_due_prompts()
+        self.settle()
+        return fired
 
     def schedule_loop(self, user: str, fields: dict[str, Any], text: str = "") -> Response:
         """/schedule-loop, then fill in and submit the form as `user` would."""

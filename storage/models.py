@@ -7,7 +7,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, event
+from sqlalchemy import (
+    JSON,
+    Column,
+    Float,
+    Index,
+    LargeBinary,
+    Table,
+    Unicode,
+    UniqueConstraint,
+    event,
+)
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -108,6 +118,13 @@ class Interview(SQLModel, table=True):
     end_at: datetime = _when()
     # confirmed → completed; or declined / cancelled
     status: str = Field(default="confirmed", max_length=16)
+    # When each timed prompt went out: a prompt whose time is set never fires again,
+    # whatever the scheduler does (restarts, re-syncs, misfires).
+    reminded_at: datetime | None = _when(nullable=True)
+    prompted_at: datetime | None = _when(nullable=True)
+    feedback_reminded_at: datetime | None = _when(nullable=True)
+    escalated_recruiter_at: datetime | None = _when(nullable=True)
+    escalated_manager_at: datetime | None = _when(nullable=True)
 
 
 class Feedback(SQLModel, table=True):
@@ -188,6 +205,17 @@ class ProcessedRequest(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=200)
     at: datetime = _when(now=True)
+
+
+# APScheduler's SQLAlchemyJobStore table, declared here so that Alembic creates and
+# versions it like every other table (the job store's own create is then a no-op).
+SCHEDULER_JOBS = Table(
+    "apscheduler_jobs",
+    SQLModel.metadata,
+    Column("id", Unicode(191), primary_key=True),
+    Column("next_run_time", Float(25), index=True),
+    Column("job_state", LargeBinary, nullable=False),
+)
 
 
 @event.listens_for(AuditEvent, "before_update")

@@ -109,6 +109,13 @@ class Loops:
     def interview(self, interview_id: int, *, lock: bool = False) -> Interview | None:
         return self.session.get(Interview, interview_id, with_for_update=lock or None)
 
+    def interviews_with_status(self, statuses: tuple[str, ...]) -> list[Interview]:
+        return list(
+            self.session.exec(
+                select(Interview).where(col(Interview.status).in_(statuses)).order_by(Interview.id)
+            )
+        )
+
     def add_interview(self, interview: Interview) -> Interview:
         self.session.add(interview)
         self.session.flush()
@@ -196,6 +203,13 @@ class Outbox:
 
     def get(self, message_id: int) -> OutboxMessage | None:
         return self.session.get(OutboxMessage, message_id)
+
+    def has_ref(self, ref: str) -> bool:
+        """Whether a message with this name was ever queued (sent or not)."""
+        return (
+            self.session.exec(select(OutboxMessage.id).where(OutboxMessage.ref == ref)).first()
+            is not None
+        )
 
     def message(self, ref: str) -> SlackMessage | None:
         return self.session.get(SlackMessage, ref)

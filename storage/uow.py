@@ -2,20 +2,33 @@
 
 Everything an action changes — state, audit events, queued Slack calls — is
 written in one transaction, which is rolled back unless `commit()` is called.
+Work that must only happen once the data is durable (waking the outbox sender,
+moving scheduler jobs) hangs off `after_commit` hooks.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+import logging
+from collections.abc import Callable
+
+from sqlalchemy import Engine, event
 from sqlmodel import Session
 
+from storage.models import Interview
 from storage.repositories import Audit, Interviewers, Loops, Outbox, Requests
+
+log = logging.getLogger(__name__)
+
+AfterCommit = Callable[["UnitOfWork"], None]
 
 
 class UnitOfWork:
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, after_commit: list[AfterCommit] | None = None):
         self.engine = engine
         self.session: Session | None = None
+        self.after_commit = after_commit if after_commit is not None else []
+        # Interviews whose times or state changed: their scheduled prompts must follow.
+        self.changed_interviews: set[int] = set()
 
     def __enter__(self) -> UnitOfWork:
         self.session = Session(self.engine, expire_on_commit=False)
@@ -24,7 +37,14 @@ class UnitOfWork:
         self.outbox = Outbox(self.session)
         self.audit = Audit(self.session)
         self.requests = Requests(self.session)
+        self.changed_interviews = set()
+        event.listen(self.session, "after_flush", self._note_changes)
         return self
+
+    def _note_changes(self, session: Session, _context) -> None:
+        for instance in (*session.new, *session.dirty):
+            if isinstance(instance, Interview) and instance.id is not None:
+                self.changed_interviews.add(instance.id)
 
     def __exit__(self, *exc_info) -> None:
         assert self.session is not None
@@ -35,6 +55,11 @@ class UnitOfWork:
     def commit(self) -> None:
         assert self.session is not None
         self.session.commit()
+        for hook in self.after_commit:
+            try:
+                hook(self)
+            except Exception:  # the data is committed; a hook failing must not undo the action
+                log.exception("after-commit hook %r failed", hook)
 
     def flush(self) -> None:
         assert self.session is not None
@@ -44,6 +69,7 @@ class UnitOfWork:
 class UnitOfWorkFactory:
     def __init__(self, engine: Engine):
         self.engine = engine
+        self.after_commit: list[AfterCommit] = []
 
     def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self.engine)
+        return UnitOfWork(self.engine, self.after_commit)

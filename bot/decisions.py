@@ -1,0 +1,115 @@
+"""Decisions taken in the thread: advance, decline, make an offer.
+
+Only the loop's recruiter and hiring manager may decide. Every decision is
+recorded with who and when, audited and shown in the thread; a second click on
+the same button finds the stage already decided and changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot import messages
+from bot.errors import Conflict, NotFound
+from bot.loops import LoopService
+from bot.outbox import enqueue
+from storage.models import Decision, Loop, Stage
+from storage.uow import UnitOfWork
+
+
+class DecisionService:
+    def __init__(self, loops: LoopService):
+        self.loops = loops
+
+    def _decidable(self, uow: UnitOfWork, stage_id: int, actor: str) -> tuple[Loop, Stage]:
+        stage = uow.loops.stage(stage_id, lock=True)
+        if stage is None:
+            raise NotFound("That stage no longer exists.")
+        loop = uow.loops.get(stage.loop_id)
+        self.loops.require_recruiter_or_manager(uow, loop, actor)
+        if stage.status == "decided" or loop.status != "open":
+            raise Conflict("This stage has already been decided.")
+        if stage.status != "completed":
+            raise Conflict("Not every interviewer has given feedback yet.")
+        return loop, stage
+
+    def _record(
+        self, uow, loop: Loop, stage: Stage, kind: str, actor: str, now: datetime, note: str = ""
+    ) -> None:
+        uow.loops.add_decision(
+            Decision(
+                loop_id=loop.id,
+                stage_id=stage.id,
+                kind=kind,
+                decided_by=actor,
+                decided_at=now,
+                note=note,
+            )
+        )
+        stage.status = "decided"
+        uow.session.add(stage)
+        uow.audit.record(actor, f"decision_{kind}", loop.id, stage=stage.key, note=note)
+
+    def advance(self, uow: UnitOfWork, stage_id: int, actor: str, now: datetime) -> str:
+        loop, stage = self._decidable(uow, stage_id, actor)
+        choice = self.loops.decision_choice(uow, loop, stage, now)
+        if choice is None or choice.next_title is None:
+            raise Conflict("This is the last stage: make an offer or decline.")
+        if choice.gate_note:
+            raise Conflict(choice.gate_note)
+        following = self.loops.templates.next_stage(loop.track, loop.team, loop.level, stage.key)
+        self._record(uow, loop, stage, "advance", actor, now, note=f"to {following.title}")
+        self.loops.refresh_rollup(uow, loop, stage, now)
+        next_stage = next(s for s in uow.loops.stages(loop.id) if s.key == following.key)
+        if following.kind == "decision":
+            next_stage.status = "completed"  # nothing to schedule: it is ready to decide
+            uow.session.add(next_stage)
+            self.loops.refresh_rollup(uow, loop, next_stage, now)
+        else:
+            self.loops.propose(uow, loop, next_stage, now, actor=actor, refresh_root=False)
+        self.loops.refresh_root(uow, loop)
+        return f"Advanced to {following.title}."
+
+    def decline(self, uow: UnitOfWork, stage_id: int, actor: str, now: datetime) -> str:
+        loop, stage = self._decidable(uow, stage_id, actor)
+        self._record(uow, loop, stage, "decline", actor, now)
+        self._close(uow, loop, "declined", now)
+        self.loops.refresh_rollup(uow, loop, stage, now)
+        self.loops.refresh_root(uow, loop)
+        return "Declined. The recruiter lets the candidate know."
+
+    def offer(self, uow: UnitOfWork, stage_id: int, actor: str, now: datetime) -> str:
+        loop, stage = self._decidable(uow, stage_id, actor)
+        if self.loops.templates.next_stage(loop.track, loop.team, loop.level, stage.key):
+            raise Conflict("An offer is made at the decision stage.")
+        self._record(uow, loop, stage, "offer", actor, now)
+        self._close(uow, loop, "offer", now)
+        self.loops.refresh_rollup(uow, loop, stage, now)
+        self.loops.refresh_root(uow, loop)
+        candidate = uow.loops.candidate(loop.candidate_id)
+        recruiter = uow.interviewers.get(loop.recruiter_id)
+        enqueue(
+            uow,
+            f"loop:{loop.id}:offer",
+            "chat.postMessage",
+            channel=recruiter.slack_user_id,
+            **messages.recruiter_note(
+                f"Offer approved for *{candidate.name}* by <@{actor}>. Next: compensation, "
+                "open questions and a start date."
+            ),
+        )
+        return "Offer recorded."
+
+    def _close(self, uow: UnitOfWork, loop: Loop, status: str, now: datetime) -> None:
+        """End the loop: later stages are skipped and nothing further stays booked."""
+        loop.status = status
+        loop.updated_at = now
+        uow.session.add(loop)
+        for stage in uow.loops.stages(loop.id):
+            if stage.status in ("pending", "proposed"):
+                stage.status = "skipped"
+                uow.session.add(stage)
+            for interview in uow.loops.interviews(stage.id):
+                if interview.status == "confirmed" and interview.start_at > now:
+                    interview.status = "cancelled"
+                    uow.session.add(interview)

@@ -1,0 +1,165 @@
+"""Feedback: the form, submitting and editing it, and who may read whose.
+
+The bias guard: nobody on a panel sees anyone else's feedback for that stage
+until they have submitted their own; the loop's recruiter and hiring manager
+see everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from bot import messages
+from bot.errors import Conflict, InputError, NotFound, PermissionDenied
+from bot.loops import InvalidForm, LoopService
+from bot.outbox import enqueue
+from storage.models import Feedback, Interview
+from storage.uow import UnitOfWork
+
+SIGNAL_VALUES = tuple(value for value, _ in messages.SIGNALS)
+RATING_VALUES = tuple(value for value, _ in messages.RATINGS)
+
+
+class FeedbackService:
+    def __init__(self, loops: LoopService):
+        self.loops = loops
+
+    def _own_interview(self, uow: UnitOfWork, interview_id: int, actor: str, *, lock=False):
+        interview = uow.loops.interview(interview_id, lock=lock)
+        if interview is None or interview.status not in ("confirmed", "completed"):
+            raise NotFound("That interview is no longer on the schedule.")
+        person = uow.interviewers.get(interview.interviewer_id)
+        if person.slack_user_id != actor:
+            raise PermissionDenied("Only the interviewer assigned to it can give this feedback.")
+        stage = uow.loops.stage(interview.stage_id)
+        if stage.status in ("decided", "skipped"):
+            raise Conflict("This stage has been decided; its feedback can no longer change.")
+        return interview, stage
+
+    def form(self, uow: UnitOfWork, interview_id: int, actor: str, now: datetime) -> dict:
+        interview, stage = self._own_interview(uow, interview_id, actor)
+        if now < interview.start_at:
+            raise Conflict("Feedback opens when the interview starts.")
+        loop = uow.loops.get(stage.loop_id)
+        template = self.loops.stage_template(loop, stage.key)
+        candidate = uow.loops.candidate(loop.candidate_id)
+        previous = uow.loops.feedback_for(interview.id)
+        return messages.feedback_modal(
+            interview.id,
+            candidate.name,
+            template.title,
+            template.competencies,
+            {"signal": previous.signal, "ratings": previous.ratings, "notes": previous.notes}
+            if previous
+            else None,
+        )
+
+    def submit(
+        self,
+        uow: UnitOfWork,
+        interview_id: int,
+        actor: str,
+        form: Mapping[str, str],
+        now: datetime,
+    ) -> None:
+        interview, stage = self._own_interview(uow, interview_id, actor, lock=True)
+        loop = uow.loops.get(stage.loop_id)
+        template = self.loops.stage_template(loop, stage.key)
+        signal, ratings, notes = self._validate(form, template.competencies)
+        feedback = uow.loops.feedback_for(interview.id)
+        updated = feedback is not None
+        if feedback is None:
+            feedback = Feedback(
+                interview_id=interview.id,
+                interviewer_id=interview.interviewer_id,
+                signal=signal,
+                ratings=ratings,
+                notes=notes,
+                submitted_at=now,
+                updated_at=now,
+            )
+        else:
+            feedback.signal, feedback.ratings, feedback.notes = signal, ratings, notes
+            feedback.updated_at = now
+        uow.session.add(feedback)
+        uow.session.flush()
+        # The interview's chasers (reminder, escalations) are no longer wanted.
+        uow.changed_interviews.add(interview.id)
+        uow.audit.record(
+            actor,
+            "feedback_updated" if updated else "feedback_submitted",
+            loop.id,
+            interview=interview.id,
+            stage=stage.key,
+            signal=signal,
+        )
+        self.loops.maybe_complete(uow, loop, stage, now)
+        view = self.loops.view(uow, loop)
+        enqueue(
+            uow,
+            f"feedback:{interview.id}:thanks:{int(now.timestamp())}",
+            "chat.postMessage",
+            channel=actor,
+            **messages.feedback_thanks(view, template.title, stage.id, updated),
+        )
+        self.loops.refresh_rollup(uow, loop, stage, now)
+        self.loops.refresh_root(uow, loop)
+
+    @staticmethod
+    def _validate(form: Mapping[str, str], competencies) -> tuple[str, dict[str, int], str]:
+        errors = []
+        signal = (form.get("signal") or "").strip()
+        if signal not in SIGNAL_VALUES:
+            errors.append(InputError("signal", "choose hire or no-hire", "Yes"))
+        ratings: dict[str, int] = {}
+        for name in competencies:
+            raw = (form.get(f"rating:{name}") or "").strip()
+            if raw not in RATING_VALUES:
+                errors.append(InputError(f"rating:{name}", "rate it from 1 to 4", "3 — at the bar"))
+            else:
+                ratings[name] = int(raw)
+        notes = (form.get("notes") or "").strip()
+        if len(notes) < 20:
+            errors.append(
+                InputError(
+                    "notes",
+                    "write a few sentences of what you saw",
+                    "Designed a clear schema; missed the retry case at first",
+                )
+            )
+        if errors:
+            raise InvalidForm(errors)
+        return signal, ratings, notes
+
+    def panel(self, uow: UnitOfWork, stage_id: int, actor: str, now: datetime) -> dict:
+        """The stage's feedback for someone allowed to read it (the bias guard)."""
+        stage = uow.loops.stage(stage_id)
+        if stage is None:
+            raise NotFound("That stage no longer exists.")
+        loop = uow.loops.get(stage.loop_id)
+        watchers = {
+            uow.interviewers.get(loop.recruiter_id).slack_user_id,
+            uow.interviewers.get(loop.hiring_manager_id).slack_user_id,
+        }
+        if actor not in watchers:
+            mine = self._panel_interview(uow, stage.id, actor)
+            if mine is None:
+                raise PermissionDenied(
+                    "Only the panel, the recruiter and the hiring manager can read this feedback."
+                )
+            if uow.loops.feedback_for(mine.id) is None:
+                raise PermissionDenied(
+                    "Submit your own feedback first; then you'll see the panel's."
+                )
+        template = self.loops.stage_template(loop, stage.key)
+        candidate = uow.loops.candidate(loop.candidate_id)
+        return messages.panel_feedback_modal(
+            candidate.name, template.title, self.loops.feedback_views(uow, stage, now)
+        )
+
+    def _panel_interview(self, uow: UnitOfWork, stage_id: int, actor: str) -> Interview | None:
+        for interview in uow.loops.interviews(stage_id):
+            if uow.interviewers.get(interview.interviewer_id).slack_user_id == actor:
+                return interview
+        return None
