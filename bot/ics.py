@@ -20,10 +20,13 @@ class Invite:
 
 
 def _stamp(value: datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value!r}: an invite needs an aware time")
     return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _escape(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # a bare CR would end the line
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 

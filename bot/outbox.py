@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -33,6 +33,7 @@ TRANSIENT_ERRORS = {
     "request_timeout",
 }
 MAX_ATTEMPTS = 8
+DUE_AT_ONCE = datetime(2000, 1, 1, tzinfo=UTC)
 MAX_BACKOFF = timedelta(minutes=5)
 
 
@@ -52,6 +53,8 @@ def enqueue(
     edits one in place."""
     uow.outbox.add(
         OutboxMessage(
+            # Due at once, whatever clock the sender reads.
+            next_attempt_at=DUE_AT_ONCE,
             key=key,
             method=method,
             payload=payload,
@@ -136,7 +139,12 @@ class OutboxSender:
                 return 0
             args = self._resolve(uow, message)
             if args is None:
-                self._retry(uow, message, "waiting for the message it refers to")
+                if self._parent_failed(uow, message):
+                    message.status = "failed"
+                    message.last_error = "the message it refers to could not be sent"
+                    uow.session.add(message)
+                else:
+                    self._retry(uow, message, "waiting for the message it refers to")
                 uow.commit()
                 return 0
             method, ref = message.method, message.ref
@@ -178,6 +186,11 @@ class OutboxSender:
                 return None
             args["channel"], args["ts"] = target.channel, target.ts
         return args
+
+    @staticmethod
+    def _parent_failed(uow: UnitOfWork, message: OutboxMessage) -> bool:
+        ref = message.thread_ref or message.update_ref
+        return ref is not None and uow.outbox.ref_failed(ref)
 
     def _call(self, method: str, args: dict) -> Any:
         composite = COMPOSITE_METHODS.get(method)

@@ -76,7 +76,7 @@ def parse_roster(
     known_interview_types: Collection[str],
     source: str = "roster.csv",
 ) -> list[RosterEntry]:
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
     rows = list(reader)
     if not rows:
         raise RosterError(
@@ -150,7 +150,7 @@ class _Row:
         if email is not None and "@" not in email:
             self.fail("email", f"{email!r} is not an email address")
         person_roles = self.listed("roles", roles, "role")
-        if not self.cells.get("roles"):
+        if not person_roles:
             self.fail("roles", "is empty; give at least one role, e.g. engineer")
         teams = tuple(t for t in _split(self.cells.get("teams", "")))
         interview_types = self.listed("interview_types", types, "interview type")
@@ -198,7 +198,8 @@ class _Row:
             self.fail("working_hours", f"{raw!r} is not a range like 09:00-17:00")
             return "09:00", "17:00"
         h1, m1, h2, m2 = (int(g) for g in match.groups())
-        if not (h1 < 24 and h2 <= 24 and m1 < 60 and m2 < 60) or (h1, m1) >= (h2, m2):
+        valid = h1 < 24 and m1 < 60 and m2 < 60 and (h2, m2) <= (24, 0)
+        if not valid or (h1, m1) >= (h2, m2):
             self.fail("working_hours", f"{raw!r} must start before it ends, e.g. 09:00-17:00")
         return f"{h1:02d}:{m1:02d}", f"{h2:02d}:{m2:02d}"
 
@@ -206,8 +207,8 @@ class _Row:
         raw = (self.cells.get("working_days") or "Mon-Fri").lower().replace(" ", "")
         days: set[int] = set()
         for part in _split(raw):
-            first, _, last = part.partition("-")
-            if first not in DAYS or (last and last not in DAYS):
+            first, dash, last = part.partition("-")
+            if first not in DAYS or (dash and last not in DAYS):
                 self.fail("working_days", f"{part!r} is not like Mon-Fri or Mon;Wed;Fri")
                 return (0, 1, 2, 3, 4)
             a, b = DAYS.index(first), DAYS.index(last or first)
@@ -215,11 +216,13 @@ class _Row:
                 self.fail("working_days", f"{part!r} runs backwards; write Mon-Fri")
                 return (0, 1, 2, 3, 4)
             days.update(range(a, b + 1))
+        if not days:
+            self.fail("working_days", "names no day; give at least one, e.g. Mon-Fri")
         return tuple(sorted(days))
 
     def cap(self) -> int:
         raw = self.cells.get("weekly_cap") or "5"
-        if not raw.isdigit() or int(raw) > 40:
+        if not re.fullmatch(r"[0-9]+", raw) or int(raw) > 40:
             self.fail("weekly_cap", f"{raw!r} is not a whole number of interviews a week (0-40)")
             return 5
         return int(raw)

@@ -6,7 +6,9 @@ raises `ConfigError`, which the CLI prints as one line and exits with code 2.
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,16 +61,20 @@ class Settings:
             values.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
         values.update(os.environ if env is None else env)
         read = _Reader(values)
+        token = read.token if require_slack else read.optional_token
+        secret = read.required if require_slack else read.optional
         return cls(
-            bot_token=read.token(
+            bot_token=token(
                 "SLACK_BOT_TOKEN",
                 "xoxb-",
                 "copy the Bot User OAuth Token from your app's OAuth & Permissions page",
-            ),
-            signing_secret=read.required(
+            )
+            or "",
+            signing_secret=secret(
                 "SLACK_SIGNING_SECRET",
                 "copy the Signing Secret from your app's Basic Information page",
-            ),
+            )
+            or "",
             app_token=read.optional_token(
                 "SLACK_APP_TOKEN",
                 "xapp-",
@@ -87,7 +93,9 @@ class Settings:
             feedback_manager_escalation_hours=read.number(
                 "LOOPBOT_FEEDBACK_MANAGER_ESCALATION_HOURS", 72.0
             ),
-            interview_reminder_minutes=int(read.number("LOOPBOT_INTERVIEW_REMINDER_MINUTES", 30)),
+            interview_reminder_minutes=read.integer(
+                "LOOPBOT_INTERVIEW_REMINDER_MINUTES", 30, 1, 24 * 60
+            ),
         )
 
 
@@ -148,9 +156,9 @@ class _Reader:
         raw = self._get(name)
         if raw is None:
             return default
-        if not raw.isdigit() or not low <= int(raw) <= high:
+        if not re.fullmatch(r"[0-9]+", raw) or not low <= int(raw) <= high:
             raise ConfigError(
-                name, f"must be a whole number from {low} to {high}", f"e.g. {default}"
+                name, f"must be a whole number from {low} to {high}, not {raw!r}", f"e.g. {default}"
             )
         return int(raw)
 
@@ -162,7 +170,7 @@ class _Reader:
             value = float(raw)
         except ValueError:
             value = -1.0
-        if value <= 0:
+        if not math.isfinite(value) or value <= 0:
             raise ConfigError(name, f"must be a positive number, not {raw!r}", f"e.g. {default:g}")
         return value
 
@@ -179,7 +187,9 @@ class _Reader:
 
     def channel(self, name: str, default: str) -> str:
         value = self._get(name) or default
-        if not (value.startswith("#") or value[:1] in ("C", "G")) or " " in value:
+        if not (
+            re.fullmatch(r"#[a-z0-9._-]{1,80}", value) or re.fullmatch(r"[CG][A-Z0-9]{6,}", value)
+        ):
             raise ConfigError(
                 name,
                 f"is not a channel ({value!r})",

@@ -49,10 +49,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve(args) -> int:
+    settings = Settings.from_env()  # a config error is one line, before any logging starts
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     from loopbot.runtime import Runtime
 
-    runtime = Runtime(Settings.from_env())
+    runtime = Runtime(settings)
     try:
         runtime.serve_forever(host=args.host)
     except KeyboardInterrupt:
@@ -62,19 +63,21 @@ def _serve(args) -> int:
     return 0
 
 
-def _engine():
+def _engine(*, migrate: bool = True):
     from storage.db import make_engine, upgrade
 
     engine = make_engine(Settings.from_env(require_slack=False).database_url)
-    upgrade(engine)
+    if migrate:
+        upgrade(engine)
     return engine
 
 
 def _db(args) -> int:
     from storage.db import current_revision
 
-    engine = _engine()
-    print(f"schema at revision {current_revision(engine)}")
+    # `current` only looks; `upgrade` migrates to the newest revision.
+    engine = _engine(migrate=args.action == "upgrade")
+    print(f"schema at revision {current_revision(engine) or '(none: run loopbot db upgrade)'}")
     return 0
 
 

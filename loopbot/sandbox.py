@@ -151,6 +151,64 @@ class Sandbox:
     def click(self, user: str, message: dict, action_id: str, value: str | None = None):
         return self.slack.block_action(user, action_id, value=value, message=message)
 
+    # --- higher-level moves people make (the demo and the scenario tests share them) -------
+
+    def latest_with(self, user: str, action_id: str) -> dict:
+        """The newest message in `user`'s DM (or the recruiting thread) with that button."""
+        candidates = list(self.dms(user))
+        for root in self.recruiting():
+            candidates += [root, *root.get("replies", [])]
+        found = [m for m in candidates if _has_action(m, action_id)]
+        if not found:
+            raise AssertionError(f"no message with {action_id} for {user}")
+        return max(found, key=lambda m: float(m.get("ts", 0)))
+
+    def press(self, user: str, action_id: str, value: str | None = None) -> None:
+        """Press the newest `action_id` button `user` can see, and let the bot finish."""
+        message = self.latest_with(user, action_id)
+        self.click(user, message, action_id, value=value)
+        self.settle()
+
+    def last_modal(self, callback_id: str) -> dict:
+        calls = [
+            c
+            for c in self.fake.calls_to("views.open")
+            if c.params["view"].get("callback_id") == callback_id
+        ]
+        return calls[-1].response["view"]
+
+    def give_feedback(
+        self, user: str, interview_id: int, signal: str, notes: str, rating: str = "3"
+    ) -> Response:
+        """Open the feedback form from the DM button and submit it."""
+        message = next(
+            m
+            for m in reversed(self.dms(user))
+            if _has_action(m, "feedback_open", str(interview_id))
+        )
+        self.click(user, message, "feedback_open", value=str(interview_id))
+        self.settle()
+        form = self.last_modal("feedback")
+        values: dict[str, Any] = {"signal": signal, "notes": notes}
+        for block in form["blocks"]:
+            if block.get("block_id", "").startswith("rating:"):
+                values[block["block_id"]] = rating
+        response = self.submit(user, form, values)
+        self.settle()
+        return response
+
+
+def _has_action(message: dict, action_id: str, value: str | None = None) -> bool:
+    for block in message.get("blocks", []):
+        for element in [*block.get("elements", []), block.get("accessory") or {}]:
+            if (
+                isinstance(element, dict)
+                and element.get("action_id") == action_id
+                and (value is None or element.get("value") == value)
+            ):
+                return True
+    return False
+
 
 def _state_value(element: dict, value: Any) -> dict:
     kind = element["type"]

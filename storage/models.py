@@ -18,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
+from sqlalchemy.orm import Session
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -216,6 +217,13 @@ SCHEDULER_JOBS = Table(
     Column("next_run_time", Float(25), index=True),
     Column("job_state", LargeBinary, nullable=False),
 )
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_audit_changes(state):
+    # Bulk UPDATE/DELETE statements skip the per-row hooks below; refuse them here.
+    if (state.is_update or state.is_delete) and state.bind_mapper is AuditEvent.__mapper__:
+        raise ValueError("the audit log is append-only")
 
 
 @event.listens_for(AuditEvent, "before_update")

@@ -211,6 +211,15 @@ class Outbox:
             is not None
         )
 
+    def ref_failed(self, ref: str) -> bool:
+        """The message named `ref` will never exist: every call that creates it failed."""
+        rows = self.session.exec(
+            select(OutboxMessage.status)
+            .where(OutboxMessage.ref == ref)
+            .where(OutboxMessage.update_ref.is_(None))
+        ).all()
+        return bool(rows) and all(status == "failed" for status in rows)
+
     def message(self, ref: str) -> SlackMessage | None:
         return self.session.get(SlackMessage, ref)
 

@@ -1,0 +1,346 @@
+"""Prompts, feedback and decisions over HTTP, with the clock under the test's control."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlmodel import select
+
+from storage.models import AuditEvent, Decision, Feedback
+from tests.scenario.flows import (
+    PAYMENTS_HM,
+    RECRUITER,
+    after,
+    book,
+    candidate,
+    decide,
+    feedback_all,
+    interviews_of,
+    loop_of,
+    run_stage,
+    stage_of,
+)
+
+OUTSIDER = "U0STR05"
+NOTES = "Strong on design; communicated trade-offs clearly and asked good questions."
+
+
+def dm_texts(box, user) -> list[str]:
+    return [json.dumps(m) for m in box.dms(user)]
+
+
+def ephemerals(box, user) -> list[str]:
+    return [
+        c.params.get("text", "")
+        for c in box.fake.calls_to("response_url")
+        if c.meta.get("user_id") in (user, None)
+    ]
+
+
+def rows(box, model):
+    with box.runtime.uow() as uow:
+        return list(uow.session.exec(select(model)))
+
+
+def started(box, **overrides):
+    box.schedule_loop(RECRUITER, candidate(**overrides))
+    return loop_of(box, overrides.get("candidate_name", "Ada Lovelace"))
+
+
+# --- timed prompts ------------------------------------------------------------------------------
+
+
+def test_interview_reminder_then_feedback_prompt_when_the_interview_ends(sandbox):
+    loop = started(sandbox)
+    stage = book(sandbox, loop.id, "recruiter_screen")
+    [(interview, user)] = interviews_of(sandbox, stage.id)
+
+    sandbox.advance_clock(interview.start_at - sandbox.now - timedelta(minutes=31))
+    assert not any("starts" in t for t in dm_texts(sandbox, user))
+    sandbox.advance_clock(timedelta(minutes=2))
+    assert sum("Reminder: your" in t for t in dm_texts(sandbox, user)) == 1
+    assert not any("feedback_open" in t for t in dm_texts(sandbox, user))
+
+    sandbox.advance_clock(interview.end_at - sandbox.now)
+    assert sum("feedback_open" in t for t in dm_texts(sandbox, user)) == 1
+
+
+def test_feedback_reminder_then_escalation_to_recruiter_then_hiring_manager(make_sandbox):
+    box = make_sandbox(
+        LOOPBOT_FEEDBACK_REMINDER_HOURS="24",
+        LOOPBOT_FEEDBACK_ESCALATION_HOURS="48",
+        LOOPBOT_FEEDBACK_MANAGER_ESCALATION_HOURS="72",
+    )
+    loop = run_stage(box, started(box).id, "recruiter_screen")  # recruiter screen done
+    decide(
+        box,
+        RECRUITER,
+        "decision_advance",
+        loop.id and stage_of(box, loop.loop_id, "recruiter_screen").id,
+    )
+    stage = book(box, loop.loop_id, "manager_screen")
+    [(interview, manager)] = interviews_of(box, stage.id)
+    after(box, stage.id)
+    assert sum("feedback_open" in t for t in dm_texts(box, manager)) == 1
+
+    box.advance_clock(timedelta(hours=24))
+    assert sum("still due" in t for t in dm_texts(box, manager)) == 1
+    box.advance_clock(timedelta(hours=24))
+    assert sum("is overdue" in t for t in dm_texts(box, RECRUITER)) == 1
+    box.advance_clock(timedelta(hours=24))
+    # The manager is their own escalation: the overdue note lands in their DM too.
+    assert sum("is overdue" in t for t in dm_texts(box, PAYMENTS_HM)) == 1
+    # Nothing fires twice, however often the clock ticks.
+    assert box.advance_clock(timedelta(days=30)) == 0
+    rollup = json.dumps(box.recruiting())
+    assert "feedback overdue" in rollup
+
+
+def test_feedback_submitted_in_time_cancels_the_reminder_and_escalations(sandbox):
+    loop = started(sandbox)
+    stage = book(sandbox, loop.id, "recruiter_screen")
+    after(sandbox, stage.id)
+    feedback_all(sandbox, stage.id)
+    sandbox.advance_clock(timedelta(days=10))
+    assert not any("still due" in t for t in dm_texts(sandbox, RECRUITER))
+    assert not any("is overdue" in t for t in dm_texts(sandbox, RECRUITER))
+    assert not [
+        job
+        for job, _ in sandbox.runtime.scheduler.jobs()
+        if job.startswith(f"interview:{interviews_of(sandbox, stage.id)[0][0].id}:")
+    ]
+
+
+def test_a_restart_fires_every_due_prompt_exactly_once(make_sandbox, database_url, clock):
+    from loopbot.sandbox import Sandbox
+
+    box = make_sandbox()
+    loop = started(box)
+    stage = book(box, loop.id, "recruiter_screen")
+    [(interview, user)] = interviews_of(box, stage.id)
+    box.close()  # the bot goes down before anything fires
+
+    clock.advance(interview.end_at - clock.now() + timedelta(hours=25))
+    with Sandbox(database_url, clock=clock) as again:
+        # Started on the same database: jobs were re-synced from it at start.
+        assert again.runtime.run_due_prompts() == 3  # reminder, prompt, feedback reminder
+        again.settle()
+        assert again.runtime.run_due_prompts() == 0
+        kinds = [
+            e.action for e in rows(again, AuditEvent) if e.detail.get("interview") == interview.id
+        ]
+        assert sorted(kinds) == ["feedback_prompt", "feedback_reminder", "interview_reminder"]
+
+
+# --- the feedback form ----------------------------------------------------------------------
+
+
+def test_only_the_assigned_interviewer_can_open_the_feedback_form(sandbox):
+    loop = started(sandbox)
+    stage = book(sandbox, loop.id, "recruiter_screen")
+    after(sandbox, stage.id)
+    [(interview, user)] = interviews_of(sandbox, stage.id)
+    message = sandbox.latest_with(user, "feedback_open")
+    sandbox.click(OUTSIDER, message, "feedback_open", value=str(interview.id))
+    sandbox.settle()
+    assert not [
+        c
+        for c in sandbox.fake.calls_to("views.open")
+        if c.params["view"].get("callback_id") == "feedback"
+    ]
+    assert any("Only the interviewer assigned" in t for t in ephemerals(sandbox, OUTSIDER))
+
+
+def test_feedback_form_names_each_wrong_field(sandbox):
+    loop = started(sandbox)
+    stage = book(sandbox, loop.id, "recruiter_screen")
+    after(sandbox, stage.id)
+    [(interview, user)] = interviews_of(sandbox, stage.id)
+    sandbox.give_feedback(user, interview.id, "yes", NOTES)  # opens the form once
+    sandbox.click(
+        user, sandbox.latest_with(user, "feedback_open"), "feedback_open", value=str(interview.id)
+    )
+    sandbox.settle()
+    form = sandbox.last_modal("feedback")
+    answer = sandbox.submit(user, form, {"signal": "", "notes": "ok"}).json()
+    assert answer["response_action"] == "errors"
+    assert set(answer["errors"]) >= {"signal", "notes"}
+    assert any(key.startswith("rating:") for key in answer["errors"])
+
+
+def test_feedback_is_editable_until_the_stage_is_decided(sandbox):
+    loop = started(sandbox)
+    stage = run_stage(sandbox, loop.id, "recruiter_screen", signal="no")
+    [(interview, user)] = interviews_of(sandbox, stage.id)
+    sandbox.give_feedback(user, interview.id, "strong_yes", NOTES)
+    [feedback] = rows(sandbox, Feedback)
+    assert feedback.signal == "strong_yes"
+    decide(sandbox, RECRUITER, "decision_advance", stage.id)
+    refused = sandbox.give_feedback(user, interview.id, "strong_no", NOTES)
+    assert refused.status == 200
+    [feedback] = rows(sandbox, Feedback)
+    assert feedback.signal == "strong_yes"
+
+
+# --- the bias guard -------------------------------------------------------------------------------
+
+
+def _round_one(box):
+    loop = started(box)
+    for key in ("recruiter_screen", "manager_screen", "technical_screen"):
+        stage = run_stage(box, loop.id, key)
+        decide(box, RECRUITER, "decision_advance", stage.id)
+    stage = book(box, loop.id, "round_1")
+    after(box, stage.id)
+    return loop, stage
+
+
+def test_panelists_see_the_panels_feedback_only_after_giving_their_own(sandbox):
+    loop, stage = _round_one(sandbox)
+    panel = interviews_of(sandbox, stage.id)
+    (first, first_user), (second, second_user) = [
+        p for p in panel if p[1] not in (RECRUITER, PAYMENTS_HM)
+    ][:2]
+    sandbox.give_feedback(first_user, first.id, "strong_yes", "A secret first opinion, honest.")
+
+    # The second panelist has not submitted: the panel's feedback stays closed to them.
+    sandbox.click(
+        second_user,
+        sandbox.latest_with(first_user, "feedback_view"),
+        "feedback_view",
+        value=str(stage.id),
+    )
+    sandbox.settle()
+    assert any("Submit your own feedback first" in t for t in ephemerals(sandbox, second_user))
+    assert not [
+        c
+        for c in sandbox.fake.calls_to("views.open")
+        if "A secret first opinion" in json.dumps(c.params)
+    ]
+
+    # The hiring manager sees everything, submitted or not.
+    sandbox.click(
+        PAYMENTS_HM,
+        sandbox.latest_with(first_user, "feedback_view"),
+        "feedback_view",
+        value=str(stage.id),
+    )
+    sandbox.settle()
+    assert "A secret first opinion" in json.dumps(sandbox.fake.calls_to("views.open")[-1].params)
+
+    sandbox.give_feedback(second_user, second.id, "yes", NOTES)
+    sandbox.press(second_user, "feedback_view", value=str(stage.id))
+    assert "A secret first opinion" in json.dumps(sandbox.fake.calls_to("views.open")[-1].params)
+
+
+def test_someone_off_the_panel_cannot_read_its_feedback(sandbox):
+    loop = started(sandbox)
+    stage = run_stage(sandbox, loop.id, "recruiter_screen")
+    sandbox.click(
+        OUTSIDER,
+        sandbox.latest_with(RECRUITER, "feedback_view"),
+        "feedback_view",
+        value=str(stage.id),
+    )
+    sandbox.settle()
+    assert any("Only the panel" in t for t in ephemerals(sandbox, OUTSIDER))
+
+
+# --- decisions ------------------------------------------------------------------------------------
+
+
+def test_decision_buttons_refuse_anyone_but_the_recruiter_and_hiring_manager(sandbox):
+    loop = started(sandbox)
+    stage = run_stage(sandbox, loop.id, "recruiter_screen")
+    for action in ("decision_advance", "decision_decline"):
+        decide(sandbox, OUTSIDER, action, stage.id)
+    assert rows(sandbox, Decision) == []
+    assert stage_of(sandbox, loop.id, "recruiter_screen").status == "completed"
+    assert sum("Only this loop's recruiter" in t for t in ephemerals(sandbox, OUTSIDER)) == 2
+
+
+def test_advance_twice_advances_once(sandbox):
+    loop = started(sandbox)
+    stage = run_stage(sandbox, loop.id, "recruiter_screen")
+    message = sandbox.latest_with(RECRUITER, "decision_advance")
+    sandbox.click(RECRUITER, message, "decision_advance", value=str(stage.id))
+    sandbox.click(RECRUITER, message, "decision_advance", value=str(stage.id))
+    sandbox.settle()
+    assert [d.kind for d in rows(sandbox, Decision)] == ["advance"]
+    assert stage_of(sandbox, loop.id, "manager_screen").proposal["version"] == 1
+    assert any("already been decided" in t for t in ephemerals(sandbox, RECRUITER))
+
+
+def test_l4_goes_from_round_1_to_the_decision_and_can_be_declined(sandbox):
+    loop = started(sandbox, level="L4")
+    for key in ("recruiter_screen", "manager_screen", "technical_screen", "round_1"):
+        stage = run_stage(sandbox, loop.id, key)
+        decide(sandbox, RECRUITER, "decision_advance", stage.id)
+    decision = stage_of(sandbox, loop.id, "decision")
+    assert decision.status == "completed"
+    with sandbox.runtime.uow() as uow:
+        assert "round_2" not in [s.key for s in uow.loops.stages(loop.id)]
+    message = sandbox.latest_with(PAYMENTS_HM, "decision_decline")
+    for _ in range(2):  # a double click
+        sandbox.click(PAYMENTS_HM, message, "decision_decline", value=str(decision.id))
+    sandbox.settle()
+    assert [d.kind for d in rows(sandbox, Decision)][-1] == "decline"
+    assert [d.kind for d in rows(sandbox, Decision)].count("decline") == 1
+    assert loop_of(sandbox).status == "declined"
+    assert "Declined" in json.dumps(sandbox.recruiting())
+
+
+def test_l5_goes_from_round_1_to_round_2_with_a_director_then_an_offer(sandbox):
+    loop, stage = _round_one(sandbox)
+    feedback_all(sandbox, stage.id)
+    decide(sandbox, RECRUITER, "decision_advance", stage.id)
+    assert stage_of(sandbox, loop.id, "round_2").status == "proposed"
+    stage = book(sandbox, loop.id, "round_2")
+    roles = {interview.role for interview, _ in interviews_of(sandbox, stage.id)}
+    assert {"director", "partner"} <= roles
+    after(sandbox, stage.id)
+    feedback_all(sandbox, stage.id)
+    decide(sandbox, RECRUITER, "decision_advance", stage.id)
+    decision = stage_of(sandbox, loop.id, "decision")
+    message = sandbox.latest_with(RECRUITER, "decision_offer")
+    for _ in range(2):  # a double click
+        sandbox.click(RECRUITER, message, "decision_offer", value=str(decision.id))
+    sandbox.settle()
+    assert [d.kind for d in rows(sandbox, Decision)].count("offer") == 1
+    assert loop_of(sandbox).status == "offer"
+    [recorded] = [d for d in rows(sandbox, Decision) if d.kind == "offer"]
+    assert recorded.decided_by == RECRUITER and recorded.decided_at == sandbox.now
+    assert any(e.action == "decision_offer" for e in rows(sandbox, AuditEvent))
+
+
+def test_em_part_b_only_after_positive_part_a(sandbox):
+    loop = started(
+        sandbox,
+        candidate_name="Katherine Johnson",
+        track="em",
+        level="L6",
+        team="streaming",
+        hiring_manager="U0STRHM",
+        candidate_tz="Europe/Berlin",
+    )
+    for key in ("recruiter_screen", "manager_screen"):
+        stage = run_stage(sandbox, loop.id, key)
+        decide(sandbox, RECRUITER, "decision_advance", stage.id)
+    part_a = book(sandbox, loop.id, "onsite_a")
+    after(sandbox, part_a.id)
+    first, second = interviews_of(sandbox, part_a.id)
+    sandbox.give_feedback(first[1], first[0].id, "yes", NOTES)
+    sandbox.give_feedback(second[1], second[0].id, "no", NOTES)
+    rollup = json.dumps(sandbox.recruiting())
+    assert "needs positive feedback" in rollup
+    assert "Advance to Onsite part B" not in rollup
+    # Pressing a stale Advance (or forging one) is refused by the service too.
+    decide_value = str(part_a.id)
+    sandbox.slack.block_action(RECRUITER, "decision_advance", value=decide_value)
+    sandbox.settle()
+    assert stage_of(sandbox, loop.id, "onsite_b").status == "pending"
+    # With part A positive after all (feedback edited before the decision), the gate opens.
+    sandbox.give_feedback(second[1], second[0].id, "yes", NOTES)
+    decide(sandbox, RECRUITER, "decision_advance", part_a.id)
+    assert stage_of(sandbox, loop.id, "onsite_b").status == "proposed"

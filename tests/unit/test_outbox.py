@@ -1,0 +1,375 @@
+"""OutboxSender against a real FakeSlack and a real SQLite database, one drain at a time."""
+
+from __future__ import annotations
+
+import socket
+import types
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.http_retry import builtin_handlers
+from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
+from sqlmodel import select
+
+from bot.clock import ManualClock
+from bot.outbox import MAX_ATTEMPTS, OutboxSender, enqueue
+from bot.settings import Settings
+from bot.slack_client import make_web_client
+from loopbot.fake_slack import FakeSlack
+from storage.db import make_engine, upgrade
+from storage.models import AuditEvent, OutboxMessage, SlackMessage
+from storage.uow import UnitOfWorkFactory
+
+# Ahead of the wall clock: enqueue() stamps next_attempt_at with the real time, not the
+# sender's clock (see test_a_clock_behind_the_wall_clock_still_sends).
+START = datetime(2031, 5, 5, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    with FakeSlack(token="xoxb-outbox-test") as server:
+        server.add_user("U0ADA", "Ada Lovelace", "ada@example.com", "Europe/London")
+        server.add_channel("C0RECRUIT", "recruiting")
+        yield server
+
+
+def client_for(api_url: str) -> WebClient:
+    settings = Settings.from_env(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-outbox-test",
+            "SLACK_SIGNING_SECRET": "s",
+            "SLACK_API_URL": api_url,
+        },
+        dotenv=None,
+    )
+    client = make_web_client(settings)
+    # Keep slack_sdk's retry policy (which errors, how many times) but not its waiting.
+    for handler in client.retry_handlers:
+        handler.interval_calculator = FixedValueRetryIntervalCalculator(0)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def no_retry_jitter(monkeypatch):
+    # RateLimitErrorRetryHandler sleeps Retry-After + random.random(); make that 0 + 0.
+    monkeypatch.setattr(builtin_handlers, "random", types.SimpleNamespace(random=lambda: 0.0))
+
+
+@pytest.fixture
+def uow(tmp_path) -> Iterator[UnitOfWorkFactory]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'outbox.db'}")
+    upgrade(engine)
+    yield UnitOfWorkFactory(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+def sender(uow, fake, clock) -> OutboxSender:
+    return OutboxSender(uow, client_for(fake.base_url), clock=clock)
+
+
+def queue(uow: UnitOfWorkFactory, key: str, method: str = "chat.postMessage", **payload):
+    with uow() as work:
+        enqueue(work, key, method, **payload)
+        work.commit()
+
+
+def row(uow: UnitOfWorkFactory, key: str) -> OutboxMessage:
+    with uow() as work:
+        found = work.session.exec(select(OutboxMessage).where(OutboxMessage.key == key)).one()
+    return found
+
+
+def audit(uow: UnitOfWorkFactory) -> list[AuditEvent]:
+    with uow() as work:
+        return work.audit.events()
+
+
+def make_due(uow: UnitOfWorkFactory, key: str, clock: ManualClock) -> None:
+    with uow() as work:
+        message = work.session.exec(select(OutboxMessage).where(OutboxMessage.key == key)).one()
+        message.next_attempt_at = clock.now() - timedelta(seconds=1)
+        work.session.add(message)
+        work.commit()
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# --------------------------------------------------------------------------- sending
+
+
+def test_a_queued_message_is_sent_once(uow, sender, fake, clock):
+    queue(uow, "hello", channel="C0RECRUIT", text="Hello, recruiting")
+    assert fake.calls_to("chat.postMessage") == []  # queuing alone never calls Slack
+
+    assert sender.drain_once() == 1
+    assert sender.drain_once() == 0
+
+    [call] = fake.calls_to("chat.postMessage")
+    assert call.params["channel"] == "C0RECRUIT"
+    assert call.headers["authorization"] == "Bearer xoxb-outbox-test"
+    assert [m["text"] for m in fake.messages("C0RECRUIT")] == ["Hello, recruiting"]
+    sent = row(uow, "hello")
+    assert (sent.status, sent.attempts, sent.sent_at) == ("sent", 1, clock.now())
+
+
+def test_the_same_key_queued_twice_sends_once(uow, sender, fake):
+    with uow() as work:  # a double click inside one action
+        enqueue(work, "dm:1", "chat.postMessage", channel="U0ADA", text="first")
+        enqueue(work, "dm:1", "chat.postMessage", channel="U0ADA", text="second")
+        work.commit()
+    queue(uow, "dm:1", channel="U0ADA", text="third")  # a Slack retry, later
+    assert sender.drain_once() == 1
+    queue(uow, "dm:1", channel="U0ADA", text="after it was sent")
+    assert sender.drain_once() == 0
+
+    assert [m["text"] for m in fake.messages("U0ADA")] == ["first"]
+    with uow() as work:
+        assert len(work.session.exec(select(OutboxMessage)).all()) == 1
+
+
+def test_messages_go_out_in_queue_order(uow, sender, fake):
+    for number in range(5):
+        queue(uow, f"m{number}", channel="C0RECRUIT", text=f"message {number}")
+    assert sender.drain_once() == 5
+    assert [m["text"] for m in fake.messages("C0RECRUIT")] == [f"message {n}" for n in range(5)]
+
+
+def test_an_uncommitted_enqueue_sends_nothing(uow, sender, fake):
+    with uow() as work:
+        enqueue(work, "rolled-back", "chat.postMessage", channel="C0RECRUIT", text="no")
+    assert sender.drain_once() == 0
+    assert fake.calls_to("chat.postMessage") == []
+
+
+def test_thread_ref_and_update_ref_find_the_named_message(uow, sender, fake):
+    queue(
+        uow,
+        "parent",
+        channel="C0RECRUIT",
+        text="Ada Lovelace — decision thread",
+        ref="loop:1:thread",
+    )
+    with uow() as work:
+        enqueue(
+            work, "reply", "chat.postMessage", thread_ref="loop:1:thread", text="Feedback is in"
+        )
+        enqueue(
+            work, "edit", "chat.update", update_ref="loop:1:thread", text="Ada Lovelace — hired"
+        )
+        work.commit()
+
+    assert sender.drain_once() == 3
+
+    parent_ts = fake.calls_to("chat.postMessage")[0].response["ts"]
+    with uow() as work:
+        remembered = work.outbox.message("loop:1:thread")
+        assert (remembered.channel, remembered.ts) == ("C0RECRUIT", parent_ts)
+    reply_call = fake.calls_to("chat.postMessage")[1]
+    assert (reply_call.params["channel"], reply_call.params["thread_ts"]) == (
+        "C0RECRUIT",
+        parent_ts,
+    )
+    update_call = fake.calls_to("chat.update")[0]
+    assert (update_call.params["channel"], update_call.params["ts"]) == ("C0RECRUIT", parent_ts)
+    [parent] = fake.messages("C0RECRUIT")
+    assert parent["text"] == "Ada Lovelace — hired"
+    assert [r["text"] for r in parent["replies"]] == ["Feedback is in"]
+
+
+def test_a_dm_ref_remembers_the_dm_channel_not_the_user(uow, sender, fake):
+    queue(uow, "dm", channel="U0ADA", text="Your interview", ref="dm:ada")
+    queue(uow, "dm-edit", "chat.update", update_ref="dm:ada", text="Your interview (moved)")
+    assert sender.drain_once() == 2
+    with uow() as work:
+        assert work.outbox.message("dm:ada").channel == fake.dm_channel("U0ADA")
+    assert [m["text"] for m in fake.messages("U0ADA")] == ["Your interview (moved)"]
+
+
+def test_a_reply_queued_before_its_parent_waits_for_it(uow, sender, fake, clock):
+    queue(uow, "early-reply", thread_ref="later-parent", text="reply")
+    assert sender.drain_once() == 0
+    waiting = row(uow, "early-reply")
+    assert waiting.status == "pending" and waiting.attempts == 1
+    assert waiting.next_attempt_at > clock.now()
+    assert "waiting" in waiting.last_error
+    assert fake.calls_to("chat.postMessage") == []
+
+    queue(uow, "late-parent", channel="C0RECRUIT", text="parent", ref="later-parent")
+    assert sender.drain_once() == 1  # the reply is not due yet
+    clock.advance(timedelta(minutes=1))
+    assert sender.drain_once() == 1
+    [parent] = fake.messages("C0RECRUIT")
+    assert [r["text"] for r in parent["replies"]] == ["reply"]
+    assert row(uow, "early-reply").status == "sent"
+
+
+def test_a_clock_behind_the_wall_clock_still_sends(uow, fake):
+    behind = OutboxSender(
+        uow, client_for(fake.base_url), clock=ManualClock(datetime(2024, 1, 1, tzinfo=UTC))
+    )
+    queue(uow, "now", channel="C0RECRUIT", text="hello")
+    assert behind.drain_once() == 1
+
+
+# --------------------------------------------------------------------------- failures
+
+
+def test_a_permanent_error_marks_the_row_failed_and_audits_it(uow, sender, fake):
+    queue(uow, "lost", channel="#no-such-channel", text="hello")
+    assert sender.drain_once() == 1
+    failed = row(uow, "lost")
+    assert failed.status == "failed"
+    assert failed.attempts == 1
+    assert "channel_not_found" in failed.last_error
+    [event] = audit(uow)
+    assert event.action == "slack_call_failed"
+    assert event.actor == "loopbot"
+    assert event.detail["key"] == "lost"
+    assert "channel_not_found" in event.detail["error"]
+
+    assert sender.drain_once() == 0  # never retried
+    assert len(fake.calls_to("chat.postMessage")) == 1
+
+
+def test_ok_false_transient_error_is_retried_not_failed(uow, sender, fake, clock):
+    fake.fail_next("chat.postMessage", error="internal_error")  # HTTP 200, ok: false
+    queue(uow, "flaky", channel="C0RECRUIT", text="hello")
+    assert sender.drain_once() == 1
+    assert row(uow, "flaky").status == "pending"
+    assert audit(uow) == []
+
+
+@pytest.mark.parametrize(
+    "fault, requests_per_drain",
+    [
+        (dict(status=500, times=3), 3),  # 1 try + ServerErrorRetryHandler(max_retry_count=2)
+        (dict(status=503, times=3), 3),
+        (dict(retry_after=0, times=4), 4),  # 1 try + RateLimitErrorRetryHandler(3)
+    ],
+)
+def test_a_burst_that_outlasts_slack_sdk_retries_is_retried_later(
+    uow, sender, fake, clock, fault, requests_per_drain
+):
+    fake.fail_next("chat.postMessage", **fault)
+    queue(uow, "burst", channel="C0RECRUIT", text="eventually")
+
+    assert sender.drain_once() == 1
+    assert len(fake.calls_to("chat.postMessage")) == requests_per_drain  # the SDK did retry
+    pending = row(uow, "burst")
+    assert pending.status == "pending"
+    assert pending.attempts == 1
+    assert pending.next_attempt_at > clock.now()
+    assert pending.last_error.startswith("chat.postMessage:")
+    assert fake.messages("C0RECRUIT") == []
+
+    assert sender.drain_once() == 0  # not due yet: nothing is sent early
+    assert len(fake.calls_to("chat.postMessage")) == requests_per_drain
+
+    make_due(uow, "burst", clock)
+    assert sender.drain_once() == 1
+    sent = row(uow, "burst")
+    assert (sent.status, sent.attempts) == ("sent", 2)
+    assert [m["text"] for m in fake.messages("C0RECRUIT")] == ["eventually"]
+    assert audit(uow) == []
+
+
+def test_backoff_grows_with_each_attempt(uow, sender, fake, clock):
+    queue(uow, "slow", channel="C0RECRUIT", text="x")
+    delays = []
+    for _ in range(3):
+        fake.fail_next("chat.postMessage", status=500, times=3)
+        make_due(uow, "slow", clock)
+        sender.drain_once()
+        delays.append(row(uow, "slow").next_attempt_at - clock.now())
+    assert delays[0] < delays[1] < delays[2]
+    assert row(uow, "slow").attempts == 3
+
+
+def test_giving_up_after_max_attempts(uow, sender, fake, clock):
+    queue(uow, "doomed", channel="C0RECRUIT", text="x")
+    with uow() as work:
+        message = work.session.exec(select(OutboxMessage)).one()
+        message.attempts = MAX_ATTEMPTS - 1
+        work.session.add(message)
+        work.commit()
+    fake.fail_next("chat.postMessage", status=500, times=3)
+    assert sender.drain_once() == 1
+    doomed = row(uow, "doomed")
+    assert (doomed.status, doomed.attempts) == ("failed", MAX_ATTEMPTS)
+    assert [e.action for e in audit(uow)] == ["slack_call_failed"]
+
+
+def test_a_connection_error_is_retried_not_failed(uow, fake, clock):
+    down = OutboxSender(uow, client_for(f"http://127.0.0.1:{closed_port()}/api/"), clock=clock)
+    queue(uow, "offline", channel="C0RECRUIT", text="when Slack is back")
+
+    assert down.drain_once() == 1
+    pending = row(uow, "offline")
+    assert pending.status == "pending"
+    assert pending.attempts == 1
+    assert pending.next_attempt_at > clock.now()
+    assert pending.last_error
+    assert audit(uow) == []
+
+    back = OutboxSender(uow, client_for(fake.base_url), clock=clock)
+    clock.advance(timedelta(minutes=10))
+    assert back.drain_once() == 1
+    assert row(uow, "offline").status == "sent"
+    assert [m["text"] for m in fake.messages("C0RECRUIT")] == ["when Slack is back"]
+
+
+# --------------------------------------------------------------------------- composite
+
+
+def test_dm_file_opens_the_dm_and_uploads_the_file(uow, sender, fake):
+    content = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    queue(
+        uow,
+        "ics",
+        "loopbot.dm_file",
+        user="U0ADA",
+        filename="interview-1.ics",
+        title="Coding — Ada",
+        content=content,
+    )
+    assert sender.drain_once() == 1
+
+    [opened] = fake.calls_to("conversations.open")
+    assert opened.params["users"] == "U0ADA"
+    [completed] = fake.calls_to("files.completeUploadExternal")
+    dm = fake.dm_channel("U0ADA")
+    assert completed.params["channel_id"] == dm
+    file_id = completed.params["files"][0]["id"]
+    stored = fake.file(file_id)
+    assert stored["content"] == content.encode()
+    assert stored["name"] == "interview-1.ics"
+    assert stored["title"] == "Coding — Ada"
+    assert stored["channels"] == [dm]
+    assert row(uow, "ics").status == "sent"
+
+
+def test_dm_file_to_an_unknown_person_fails_permanently(uow, sender, fake):
+    queue(uow, "ics", "loopbot.dm_file", user="U0NOBODY", filename="x.ics", content="x")
+    assert sender.drain_once() == 1
+    failed = row(uow, "ics")
+    assert failed.status == "failed" and "user_not_found" in failed.last_error
+    assert fake.calls_to("files.completeUploadExternal") == []
+
+
+def test_only_sent_rows_remember_a_ref(uow, sender, fake):
+    queue(uow, "bad-parent", channel="#nowhere", text="x", ref="parent")
+    sender.drain_once()
+    with uow() as work:
+        assert work.session.exec(select(SlackMessage)).all() == []
