@@ -344,3 +344,58 @@ def test_em_part_b_only_after_positive_part_a(sandbox):
     sandbox.give_feedback(second[1], second[0].id, "yes", NOTES)
     decide(sandbox, RECRUITER, "decision_advance", part_a.id)
     assert stage_of(sandbox, loop.id, "onsite_b").status == "proposed"
+
+
+# --- App Home -------------------------------------------------------------------------------------
+
+
+def home_of(box, user) -> str:
+    box.slack.app_home_opened(user)
+    box.settle()
+    return json.dumps(box.fake.home_view(user))
+
+
+def test_app_home_shows_an_interviewer_their_interviews_and_feedback_to_give(sandbox):
+    loop = started(sandbox)
+    stage = book(sandbox, loop.id, "recruiter_screen")
+    [(interview, user)] = interviews_of(sandbox, stage.id)
+    home = home_of(sandbox, user)
+    assert "Ada Lovelace" in home and f"<!date^{int(interview.start_at.timestamp())}^" in home
+    assert "Feedback to give" not in home
+
+    after(sandbox, stage.id, extra=timedelta(hours=25))  # past the feedback reminder
+    home = home_of(sandbox, user)
+    assert "Feedback to give" in home and "overdue" in home
+    assert f'"value": "{interview.id}"' in home  # the Submit feedback button
+
+
+def test_app_home_shows_a_hiring_manager_their_loops_with_overdue_feedback(sandbox):
+    loop = started(sandbox)
+    stage = book(sandbox, loop.id, "recruiter_screen")
+    after(sandbox, stage.id, extra=timedelta(hours=25))
+    home = home_of(sandbox, PAYMENTS_HM)
+    assert "Loops you run" in home and "Recruiter phone screen" in home
+    assert "feedback overdue" in home
+
+
+def test_app_home_for_someone_off_the_roster_says_how_to_get_on_it(sandbox):
+    sandbox.fake.add_user("U0NOBODY1", "Noor Body", "noor@example.com", "Asia/Tokyo")
+    assert "not on the interviewer roster" in home_of(sandbox, "U0NOBODY1")
+
+
+def test_prompts_move_with_a_replaced_interviewer(sandbox):
+    loop = started(sandbox)
+    stage = book(sandbox, loop.id, "recruiter_screen")
+    [(interview, user)] = interviews_of(sandbox, stage.id)
+    jobs = [job for job, _ in sandbox.runtime.scheduler.jobs()]
+    assert f"interview:{interview.id}:feedback_prompt" in jobs
+
+    sandbox.press(user, "interview_decline", value=str(interview.id))
+    [(replacement, replacement_user)] = interviews_of(sandbox, stage.id)
+    assert replacement_user != user
+    jobs = [job for job, _ in sandbox.runtime.scheduler.jobs()]
+    assert not [job for job in jobs if job.startswith(f"interview:{interview.id}:")]
+    assert f"interview:{replacement.id}:feedback_prompt" in jobs
+    after(sandbox, stage.id)
+    assert not any("feedback_open" in t for t in dm_texts(sandbox, user))
+    assert sum("feedback_open" in t for t in dm_texts(sandbox, replacement_user)) == 1
