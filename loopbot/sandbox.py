@@ -21,10 +21,13 @@ from bot.settings import Settings
 from loopbot.fake_slack import FakeSlack
 from loopbot.runtime import Runtime
 from loopbot.slack_requests import Response, SlackRequests
+from storage.models import Interview, Loop, Stage
 
 SIGNING_SECRET = "sandbox-signing-secret"
 BOT_TOKEN = "xoxb-sandbox-token"
 RECRUITING_CHANNEL = "C0RECRUIT"
+# Availability that fits most of the sample org, for stages planned later in a loop.
+WEEKDAYS = "Mon 9am-6pm, Tue 9am-6pm, Wed 9am-6pm, Thu 9am-6pm, Fri 9am-6pm"
 
 
 def sample_roster_csv() -> str:
@@ -196,6 +199,78 @@ class Sandbox:
         response = self.submit(user, form, values)
         self.settle()
         return response
+
+    # --- a loop's life, stage by stage ------------------------------------------------------
+
+    def loop_id(self, candidate_name: str) -> int:
+        with self.runtime.uow() as uow:
+            for loop in uow.loops.open_loops() + uow.loops.closed_loops():
+                if uow.loops.candidate(loop.candidate_id).name == candidate_name:
+                    return loop.id
+        raise AssertionError(f"no loop for {candidate_name}")
+
+    def loop(self, loop_id: int) -> Loop:
+        with self.runtime.uow() as uow:
+            return uow.loops.get(loop_id)
+
+    def stage(self, loop_id: int, key: str) -> Stage:
+        with self.runtime.uow() as uow:
+            return next(s for s in uow.loops.stages(loop_id) if s.key == key)
+
+    def interviews(self, stage_id: int) -> list[tuple[Interview, str]]:
+        """The stage's live interviews, each with its interviewer's Slack id."""
+        with self.runtime.uow() as uow:
+            return [
+                (i, uow.interviewers.get(i.interviewer_id).slack_user_id)
+                for i in uow.loops.interviews(stage_id)
+                if i.status in ("confirmed", "completed")
+            ]
+
+    def book(
+        self, loop_id: int, key: str, availability: str = WEEKDAYS, recruiter: str = "U0REC01"
+    ) -> Stage:
+        """The recruiter confirms the stage's proposal, giving new times first when no
+        panel fits the candidate's old ones."""
+        stage = self.stage(loop_id, key)
+        if stage.proposal.get("kind") != "plan":
+            self.press(
+                recruiter, "proposal_pick_time", value=f"{stage.id}:{stage.proposal['version']}"
+            )
+            self.submit(recruiter, self.last_modal("replan_stage"), {"availability": availability})
+            self.settle()
+            stage = self.stage(loop_id, key)
+        if stage.proposal.get("kind") != "plan":
+            raise AssertionError(f"no panel for {key}: {stage.proposal}")
+        self.press(recruiter, "proposal_confirm", value=f"{stage.id}:{stage.proposal['version']}")
+        return self.stage(loop_id, key)
+
+    def until_over(self, stage_id: int, extra: timedelta = timedelta(minutes=1)) -> int:
+        """Move the clock past the stage's last interview; returns the prompts fired."""
+        end = max(i.end_at for i, _ in self.interviews(stage_id))
+        return self.advance_clock(max(end - self.now, timedelta(0)) + extra)
+
+    def feedback_from_all(
+        self,
+        stage_id: int,
+        signal: str = "yes",
+        notes: str = "Clear thinking and good trade-offs; asked sharp "
+        "questions about the real system.",
+    ) -> None:
+        for interview, user in self.interviews(stage_id):
+            response = self.give_feedback(user, interview.id, signal, notes)
+            if response.body:
+                raise AssertionError(f"feedback refused: {response.text}")
+
+    def run_stage(self, loop_id: int, key: str, signal: str = "yes") -> Stage:
+        """Book a stage, let its interviews happen, collect everyone's feedback."""
+        stage = self.book(loop_id, key)
+        self.until_over(stage.id)
+        self.feedback_from_all(stage.id, signal)
+        return self.stage(loop_id, key)
+
+    def decide(self, user: str, action_id: str, stage_id: int) -> None:
+        """Press a decision button (advance, decline, offer) in the loop's thread."""
+        self.press(user, action_id, value=str(stage_id))
 
 
 def _has_action(message: dict, action_id: str, value: str | None = None) -> bool:

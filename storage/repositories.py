@@ -72,6 +72,9 @@ class Loops:
     def open_loops(self) -> list[Loop]:
         return list(self.session.exec(select(Loop).where(Loop.status == "open").order_by(Loop.id)))
 
+    def closed_loops(self) -> list[Loop]:
+        return list(self.session.exec(select(Loop).where(Loop.status != "open").order_by(Loop.id)))
+
     def stages(self, loop_id: int) -> list[Stage]:
         return list(
             self.session.exec(

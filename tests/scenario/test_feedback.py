@@ -8,19 +8,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from storage.models import AuditEvent, Decision, Feedback
-from tests.scenario.flows import (
-    PAYMENTS_HM,
-    RECRUITER,
-    after,
-    book,
-    candidate,
-    decide,
-    feedback_all,
-    interviews_of,
-    loop_of,
-    run_stage,
-    stage_of,
-)
+from tests.scenario.flows import PAYMENTS_HM, RECRUITER, candidate
 
 OUTSIDER = "U0STR05"
 NOTES = "Strong on design; communicated trade-offs clearly and asked good questions."
@@ -45,7 +33,7 @@ def rows(box, model):
 
 def started(box, **overrides):
     box.schedule_loop(RECRUITER, candidate(**overrides))
-    return loop_of(box, overrides.get("candidate_name", "Ada Lovelace"))
+    return box.loop(box.loop_id(overrides.get("candidate_name", "Ada Lovelace")))
 
 
 # --- timed prompts ------------------------------------------------------------------------------
@@ -53,8 +41,8 @@ def started(box, **overrides):
 
 def test_interview_reminder_then_feedback_prompt_when_the_interview_ends(sandbox):
     loop = started(sandbox)
-    stage = book(sandbox, loop.id, "recruiter_screen")
-    [(interview, user)] = interviews_of(sandbox, stage.id)
+    stage = sandbox.book(loop.id, "recruiter_screen")
+    [(interview, user)] = sandbox.interviews(stage.id)
 
     sandbox.advance_clock(interview.start_at - sandbox.now - timedelta(minutes=31))
     assert not any("starts" in t for t in dm_texts(sandbox, user))
@@ -72,16 +60,12 @@ def test_feedback_reminder_then_escalation_to_recruiter_then_hiring_manager(make
         LOOPBOT_FEEDBACK_ESCALATION_HOURS="48",
         LOOPBOT_FEEDBACK_MANAGER_ESCALATION_HOURS="72",
     )
-    loop = run_stage(box, started(box).id, "recruiter_screen")  # recruiter screen done
-    decide(
-        box,
-        RECRUITER,
-        "decision_advance",
-        loop.id and stage_of(box, loop.loop_id, "recruiter_screen").id,
-    )
-    stage = book(box, loop.loop_id, "manager_screen")
-    [(interview, manager)] = interviews_of(box, stage.id)
-    after(box, stage.id)
+    loop = started(box)
+    screen = box.run_stage(loop.id, "recruiter_screen")
+    box.decide(RECRUITER, "decision_advance", screen.id)
+    stage = box.book(loop.id, "manager_screen")
+    [(interview, manager)] = box.interviews(stage.id)
+    box.until_over(stage.id)
     assert sum("feedback_open" in t for t in dm_texts(box, manager)) == 1
 
     box.advance_clock(timedelta(hours=24))
@@ -99,16 +83,16 @@ def test_feedback_reminder_then_escalation_to_recruiter_then_hiring_manager(make
 
 def test_feedback_submitted_in_time_cancels_the_reminder_and_escalations(sandbox):
     loop = started(sandbox)
-    stage = book(sandbox, loop.id, "recruiter_screen")
-    after(sandbox, stage.id)
-    feedback_all(sandbox, stage.id)
+    stage = sandbox.book(loop.id, "recruiter_screen")
+    sandbox.until_over(stage.id)
+    sandbox.feedback_from_all(stage.id)
     sandbox.advance_clock(timedelta(days=10))
     assert not any("still due" in t for t in dm_texts(sandbox, RECRUITER))
     assert not any("is overdue" in t for t in dm_texts(sandbox, RECRUITER))
     assert not [
         job
         for job, _ in sandbox.runtime.scheduler.jobs()
-        if job.startswith(f"interview:{interviews_of(sandbox, stage.id)[0][0].id}:")
+        if job.startswith(f"interview:{sandbox.interviews(stage.id)[0][0].id}:")
     ]
 
 
@@ -117,8 +101,8 @@ def test_a_restart_fires_every_due_prompt_exactly_once(make_sandbox, database_ur
 
     box = make_sandbox()
     loop = started(box)
-    stage = book(box, loop.id, "recruiter_screen")
-    [(interview, user)] = interviews_of(box, stage.id)
+    stage = box.book(loop.id, "recruiter_screen")
+    [(interview, user)] = box.interviews(stage.id)
     box.close()  # the bot goes down before anything fires
 
     clock.advance(interview.end_at - clock.now() + timedelta(hours=25))
@@ -138,9 +122,9 @@ def test_a_restart_fires_every_due_prompt_exactly_once(make_sandbox, database_ur
 
 def test_only_the_assigned_interviewer_can_open_the_feedback_form(sandbox):
     loop = started(sandbox)
-    stage = book(sandbox, loop.id, "recruiter_screen")
-    after(sandbox, stage.id)
-    [(interview, user)] = interviews_of(sandbox, stage.id)
+    stage = sandbox.book(loop.id, "recruiter_screen")
+    sandbox.until_over(stage.id)
+    [(interview, user)] = sandbox.interviews(stage.id)
     message = sandbox.latest_with(user, "feedback_open")
     sandbox.click(OUTSIDER, message, "feedback_open", value=str(interview.id))
     sandbox.settle()
@@ -154,9 +138,9 @@ def test_only_the_assigned_interviewer_can_open_the_feedback_form(sandbox):
 
 def test_feedback_form_names_each_wrong_field(sandbox):
     loop = started(sandbox)
-    stage = book(sandbox, loop.id, "recruiter_screen")
-    after(sandbox, stage.id)
-    [(interview, user)] = interviews_of(sandbox, stage.id)
+    stage = sandbox.book(loop.id, "recruiter_screen")
+    sandbox.until_over(stage.id)
+    [(interview, user)] = sandbox.interviews(stage.id)
     sandbox.give_feedback(user, interview.id, "yes", NOTES)  # opens the form once
     sandbox.click(
         user, sandbox.latest_with(user, "feedback_open"), "feedback_open", value=str(interview.id)
@@ -171,12 +155,12 @@ def test_feedback_form_names_each_wrong_field(sandbox):
 
 def test_feedback_is_editable_until_the_stage_is_decided(sandbox):
     loop = started(sandbox)
-    stage = run_stage(sandbox, loop.id, "recruiter_screen", signal="no")
-    [(interview, user)] = interviews_of(sandbox, stage.id)
+    stage = sandbox.run_stage(loop.id, "recruiter_screen", signal="no")
+    [(interview, user)] = sandbox.interviews(stage.id)
     sandbox.give_feedback(user, interview.id, "strong_yes", NOTES)
     [feedback] = rows(sandbox, Feedback)
     assert feedback.signal == "strong_yes"
-    decide(sandbox, RECRUITER, "decision_advance", stage.id)
+    sandbox.decide(RECRUITER, "decision_advance", stage.id)
     refused = sandbox.give_feedback(user, interview.id, "strong_no", NOTES)
     assert refused.status == 200
     [feedback] = rows(sandbox, Feedback)
@@ -189,16 +173,16 @@ def test_feedback_is_editable_until_the_stage_is_decided(sandbox):
 def _round_one(box):
     loop = started(box)
     for key in ("recruiter_screen", "manager_screen", "technical_screen"):
-        stage = run_stage(box, loop.id, key)
-        decide(box, RECRUITER, "decision_advance", stage.id)
-    stage = book(box, loop.id, "round_1")
-    after(box, stage.id)
+        stage = box.run_stage(loop.id, key)
+        box.decide(RECRUITER, "decision_advance", stage.id)
+    stage = box.book(loop.id, "round_1")
+    box.until_over(stage.id)
     return loop, stage
 
 
 def test_panelists_see_the_panels_feedback_only_after_giving_their_own(sandbox):
     loop, stage = _round_one(sandbox)
-    panel = interviews_of(sandbox, stage.id)
+    panel = sandbox.interviews(stage.id)
     (first, first_user), (second, second_user) = [
         p for p in panel if p[1] not in (RECRUITER, PAYMENTS_HM)
     ][:2]
@@ -236,7 +220,7 @@ def test_panelists_see_the_panels_feedback_only_after_giving_their_own(sandbox):
 
 def test_someone_off_the_panel_cannot_read_its_feedback(sandbox):
     loop = started(sandbox)
-    stage = run_stage(sandbox, loop.id, "recruiter_screen")
+    stage = sandbox.run_stage(loop.id, "recruiter_screen")
     sandbox.click(
         OUTSIDER,
         sandbox.latest_with(RECRUITER, "feedback_view"),
@@ -252,32 +236,32 @@ def test_someone_off_the_panel_cannot_read_its_feedback(sandbox):
 
 def test_decision_buttons_refuse_anyone_but_the_recruiter_and_hiring_manager(sandbox):
     loop = started(sandbox)
-    stage = run_stage(sandbox, loop.id, "recruiter_screen")
+    stage = sandbox.run_stage(loop.id, "recruiter_screen")
     for action in ("decision_advance", "decision_decline"):
-        decide(sandbox, OUTSIDER, action, stage.id)
+        sandbox.decide(OUTSIDER, action, stage.id)
     assert rows(sandbox, Decision) == []
-    assert stage_of(sandbox, loop.id, "recruiter_screen").status == "completed"
+    assert sandbox.stage(loop.id, "recruiter_screen").status == "completed"
     assert sum("Only this loop's recruiter" in t for t in ephemerals(sandbox, OUTSIDER)) == 2
 
 
 def test_advance_twice_advances_once(sandbox):
     loop = started(sandbox)
-    stage = run_stage(sandbox, loop.id, "recruiter_screen")
+    stage = sandbox.run_stage(loop.id, "recruiter_screen")
     message = sandbox.latest_with(RECRUITER, "decision_advance")
     sandbox.click(RECRUITER, message, "decision_advance", value=str(stage.id))
     sandbox.click(RECRUITER, message, "decision_advance", value=str(stage.id))
     sandbox.settle()
     assert [d.kind for d in rows(sandbox, Decision)] == ["advance"]
-    assert stage_of(sandbox, loop.id, "manager_screen").proposal["version"] == 1
+    assert sandbox.stage(loop.id, "manager_screen").proposal["version"] == 1
     assert any("already been decided" in t for t in ephemerals(sandbox, RECRUITER))
 
 
 def test_l4_goes_from_round_1_to_the_decision_and_can_be_declined(sandbox):
     loop = started(sandbox, level="L4")
     for key in ("recruiter_screen", "manager_screen", "technical_screen", "round_1"):
-        stage = run_stage(sandbox, loop.id, key)
-        decide(sandbox, RECRUITER, "decision_advance", stage.id)
-    decision = stage_of(sandbox, loop.id, "decision")
+        stage = sandbox.run_stage(loop.id, key)
+        sandbox.decide(RECRUITER, "decision_advance", stage.id)
+    decision = sandbox.stage(loop.id, "decision")
     assert decision.status == "completed"
     with sandbox.runtime.uow() as uow:
         assert "round_2" not in [s.key for s in uow.loops.stages(loop.id)]
@@ -287,28 +271,28 @@ def test_l4_goes_from_round_1_to_the_decision_and_can_be_declined(sandbox):
     sandbox.settle()
     assert [d.kind for d in rows(sandbox, Decision)][-1] == "decline"
     assert [d.kind for d in rows(sandbox, Decision)].count("decline") == 1
-    assert loop_of(sandbox).status == "declined"
+    assert sandbox.loop(sandbox.loop_id("Ada Lovelace")).status == "declined"
     assert "Declined" in json.dumps(sandbox.recruiting())
 
 
 def test_l5_goes_from_round_1_to_round_2_with_a_director_then_an_offer(sandbox):
     loop, stage = _round_one(sandbox)
-    feedback_all(sandbox, stage.id)
-    decide(sandbox, RECRUITER, "decision_advance", stage.id)
-    assert stage_of(sandbox, loop.id, "round_2").status == "proposed"
-    stage = book(sandbox, loop.id, "round_2")
-    roles = {interview.role for interview, _ in interviews_of(sandbox, stage.id)}
+    sandbox.feedback_from_all(stage.id)
+    sandbox.decide(RECRUITER, "decision_advance", stage.id)
+    assert sandbox.stage(loop.id, "round_2").status == "proposed"
+    stage = sandbox.book(loop.id, "round_2")
+    roles = {interview.role for interview, _ in sandbox.interviews(stage.id)}
     assert {"director", "partner"} <= roles
-    after(sandbox, stage.id)
-    feedback_all(sandbox, stage.id)
-    decide(sandbox, RECRUITER, "decision_advance", stage.id)
-    decision = stage_of(sandbox, loop.id, "decision")
+    sandbox.until_over(stage.id)
+    sandbox.feedback_from_all(stage.id)
+    sandbox.decide(RECRUITER, "decision_advance", stage.id)
+    decision = sandbox.stage(loop.id, "decision")
     message = sandbox.latest_with(RECRUITER, "decision_offer")
     for _ in range(2):  # a double click
         sandbox.click(RECRUITER, message, "decision_offer", value=str(decision.id))
     sandbox.settle()
     assert [d.kind for d in rows(sandbox, Decision)].count("offer") == 1
-    assert loop_of(sandbox).status == "offer"
+    assert sandbox.loop(sandbox.loop_id("Ada Lovelace")).status == "offer"
     [recorded] = [d for d in rows(sandbox, Decision) if d.kind == "offer"]
     assert recorded.decided_by == RECRUITER and recorded.decided_at == sandbox.now
     assert any(e.action == "decision_offer" for e in rows(sandbox, AuditEvent))
@@ -325,11 +309,11 @@ def test_em_part_b_only_after_positive_part_a(sandbox):
         candidate_tz="Europe/Berlin",
     )
     for key in ("recruiter_screen", "manager_screen"):
-        stage = run_stage(sandbox, loop.id, key)
-        decide(sandbox, RECRUITER, "decision_advance", stage.id)
-    part_a = book(sandbox, loop.id, "onsite_a")
-    after(sandbox, part_a.id)
-    first, second = interviews_of(sandbox, part_a.id)
+        stage = sandbox.run_stage(loop.id, key)
+        sandbox.decide(RECRUITER, "decision_advance", stage.id)
+    part_a = sandbox.book(loop.id, "onsite_a")
+    sandbox.until_over(part_a.id)
+    first, second = sandbox.interviews(part_a.id)
     sandbox.give_feedback(first[1], first[0].id, "yes", NOTES)
     sandbox.give_feedback(second[1], second[0].id, "no", NOTES)
     rollup = json.dumps(sandbox.recruiting())
@@ -339,11 +323,11 @@ def test_em_part_b_only_after_positive_part_a(sandbox):
     decide_value = str(part_a.id)
     sandbox.slack.block_action(RECRUITER, "decision_advance", value=decide_value)
     sandbox.settle()
-    assert stage_of(sandbox, loop.id, "onsite_b").status == "pending"
+    assert sandbox.stage(loop.id, "onsite_b").status == "pending"
     # With part A positive after all (feedback edited before the decision), the gate opens.
     sandbox.give_feedback(second[1], second[0].id, "yes", NOTES)
-    decide(sandbox, RECRUITER, "decision_advance", part_a.id)
-    assert stage_of(sandbox, loop.id, "onsite_b").status == "proposed"
+    sandbox.decide(RECRUITER, "decision_advance", part_a.id)
+    assert sandbox.stage(loop.id, "onsite_b").status == "proposed"
 
 
 # --- App Home -------------------------------------------------------------------------------------
@@ -357,13 +341,13 @@ def home_of(box, user) -> str:
 
 def test_app_home_shows_an_interviewer_their_interviews_and_feedback_to_give(sandbox):
     loop = started(sandbox)
-    stage = book(sandbox, loop.id, "recruiter_screen")
-    [(interview, user)] = interviews_of(sandbox, stage.id)
+    stage = sandbox.book(loop.id, "recruiter_screen")
+    [(interview, user)] = sandbox.interviews(stage.id)
     home = home_of(sandbox, user)
     assert "Ada Lovelace" in home and f"<!date^{int(interview.start_at.timestamp())}^" in home
     assert "Feedback to give" not in home
 
-    after(sandbox, stage.id, extra=timedelta(hours=25))  # past the feedback reminder
+    sandbox.until_over(stage.id, extra=timedelta(hours=25))  # past the feedback reminder
     home = home_of(sandbox, user)
     assert "Feedback to give" in home and "overdue" in home
     assert f'"value": "{interview.id}"' in home  # the Submit feedback button
@@ -371,8 +355,8 @@ def test_app_home_shows_an_interviewer_their_interviews_and_feedback_to_give(san
 
 def test_app_home_shows_a_hiring_manager_their_loops_with_overdue_feedback(sandbox):
     loop = started(sandbox)
-    stage = book(sandbox, loop.id, "recruiter_screen")
-    after(sandbox, stage.id, extra=timedelta(hours=25))
+    stage = sandbox.book(loop.id, "recruiter_screen")
+    sandbox.until_over(stage.id, extra=timedelta(hours=25))
     home = home_of(sandbox, PAYMENTS_HM)
     assert "Loops you run" in home and "Recruiter phone screen" in home
     assert "feedback overdue" in home
@@ -385,17 +369,17 @@ def test_app_home_for_someone_off_the_roster_says_how_to_get_on_it(sandbox):
 
 def test_prompts_move_with_a_replaced_interviewer(sandbox):
     loop = started(sandbox)
-    stage = book(sandbox, loop.id, "recruiter_screen")
-    [(interview, user)] = interviews_of(sandbox, stage.id)
+    stage = sandbox.book(loop.id, "recruiter_screen")
+    [(interview, user)] = sandbox.interviews(stage.id)
     jobs = [job for job, _ in sandbox.runtime.scheduler.jobs()]
     assert f"interview:{interview.id}:feedback_prompt" in jobs
 
     sandbox.press(user, "interview_decline", value=str(interview.id))
-    [(replacement, replacement_user)] = interviews_of(sandbox, stage.id)
+    [(replacement, replacement_user)] = sandbox.interviews(stage.id)
     assert replacement_user != user
     jobs = [job for job, _ in sandbox.runtime.scheduler.jobs()]
     assert not [job for job in jobs if job.startswith(f"interview:{interview.id}:")]
     assert f"interview:{replacement.id}:feedback_prompt" in jobs
-    after(sandbox, stage.id)
+    sandbox.until_over(stage.id)
     assert not any("feedback_open" in t for t in dm_texts(sandbox, user))
     assert sum("feedback_open" in t for t in dm_texts(sandbox, replacement_user)) == 1
