@@ -460,6 +460,19 @@ class LoopService:
         actor: str,
         now: datetime,
     ) -> None:
+        template = self.stage_template(loop, stage.key)
+        if template.kind == "take_home":
+            # The exercise is sent on confirm: its clock starts now, whenever that is.
+            slots = [
+                {
+                    **s,
+                    "start": now.isoformat(),
+                    "end": (now + (_dt(s["end"]) - _dt(s["start"]))).isoformat(),
+                }
+                for s in slots
+            ]
+        elif any(_dt(s["start"]) <= now for s in slots):
+            raise Conflict("This proposal's time has passed. Use *Pick another time*.")
         # Someone may have been booked elsewhere since the proposal was made.
         taken = self._clashes(uow, slots)
         if taken:
@@ -467,7 +480,6 @@ class LoopService:
                 f"{taken} was booked elsewhere since this proposal; "
                 "pick another time for a fresh plan."
             )
-        template = self.stage_template(loop, stage.key)
         interviews = [
             uow.loops.add_interview(
                 Interview(

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bot.clock import ManualClock
 from loopbot.sandbox import Sandbox
-from loopbot.transcript import render_transcript
+from loopbot.transcript import blocks_to_text, render_transcript
 
 RECRUITER = "U0REC01"  # Rosa, New York
 PAYMENTS_HM = "U0PAYHM"  # Priya, New York
@@ -64,6 +64,24 @@ class Demo:
         if response.body:
             raise RuntimeError(f"the form was refused: {response.text}")
 
+    def skip(self, narration: str) -> None:
+        """Let the bot work without printing it all; say what happened instead."""
+        self.box.settle()
+        self.seen = len(self.box.fake.calls)
+        self.out.write(f"\n... {narration}\n")
+
+    def thread(self, candidate: str) -> None:
+        """The candidate's decision thread as it stands, root and replies."""
+        root = next(m for m in self.box.recruiting() if candidate in m.get("text", ""))
+        viewer = self.box.fake.lookup_user(RECRUITER)
+        self.out.write(f"\n#recruiting, {candidate}'s thread now (as Rosa sees it):\n")
+        for message in [root, *root.get("replies", [])]:
+            text = blocks_to_text(
+                message.get("blocks", []), viewer.tz, directory=self.box.fake, now=self.box.now
+            )
+            indent = "    " if message is root else "      ↳ "
+            self.out.write("\n".join(indent + line for line in text.splitlines()) + "\n")
+
     def proposal(self, user: str = RECRUITER) -> dict:
         return next(m for m in reversed(self.box.dms(user)) if "proposal_confirm" in json.dumps(m))
 
@@ -84,6 +102,7 @@ def run_demo(verbose: bool = False, out=None) -> int:
                 "Every step below is a signed HTTP request, exactly as Slack sends it.\n"
             )
             _scheduling(demo)
+            _feedback_and_decisions(demo)
     out.write("\nDemo finished.\n")
     return 0
 
@@ -152,4 +171,135 @@ def _scheduling(demo: Demo) -> None:
         },
         text="Katherine Johnson em L6 streaming",
     )
+    demo.show()
+
+
+def _feedback_and_decisions(demo: Demo) -> None:
+    box = demo.box
+    grace, alan = box.loop_id("Grace Hopper"), box.loop_id("Alan Turing")
+
+    demo.scene("4. Grace's recruiter screen happens: reminder, feedback prompt, roll-up")
+    screen = box.stage(grace, "recruiter_screen")
+    [(interview, _)] = box.interviews(screen.id)
+    demo.say("The clock moves to 30 minutes before the screen")
+    box.advance_clock(interview.start_at - box.now - timedelta(minutes=30))
+    demo.show()
+    demo.say("The screen ends")
+    box.until_over(screen.id, extra=timedelta(0))
+    demo.show()
+    demo.say("Rosa presses Submit feedback, fills in the form and submits")
+    box.give_feedback(
+        RECRUITER,
+        interview.id,
+        "yes",
+        "Motivated by payments at scale; leans toward the ledger team.\n"
+        "Clear about what she wants next; no concerns on qualifications.",
+    )
+    demo.show(modals=True)
+    demo.say("Priya (hiring manager) presses Advance in the thread")
+    box.decide(PAYMENTS_HM, "decision_advance", screen.id)
+    demo.show()
+
+    demo.scene("5. Fast-forward through the screens")
+    for key in ("manager_screen", "technical_screen"):
+        stage = box.run_stage(grace, key)
+        box.decide(PAYMENTS_HM, "decision_advance", stage.id)
+    demo.skip(
+        "Grace's manager screen and technical discussion are booked, held and "
+        "reviewed; Priya advances her to round 1 each time."
+    )
+    box.book(alan, "recruiter_screen")
+    for key in ("recruiter_screen", "manager_screen", "technical_screen"):
+        stage = box.run_stage(alan, key) if key != "recruiter_screen" else box.stage(alan, key)
+        if key == "recruiter_screen":
+            box.until_over(stage.id)
+            box.feedback_from_all(stage.id)
+        box.decide(PAYMENTS_HM, "decision_advance", stage.id)
+    demo.skip("Alan's screens happen too; his take-home runs a week and is reviewed.")
+    demo.thread("Alan Turing")
+
+    demo.scene("6. Alan's round 1: a panel across time zones, and a panelist who can't make it")
+    demo.say("Rosa confirms the round-1 proposal she was sent")
+    round_1 = box.book(alan, "round_1", availability="next Monday 8am-1pm, next Tuesday 8am-1pm")
+    demo.show()
+    engineer = next(user for i, user in box.interviews(round_1.id) if i.role == "engineer")
+    name = box.fake.lookup_user(engineer).name
+    demo.say(f"{name} presses Can't make it")
+    declined = next(i for i, user in box.interviews(round_1.id) if user == engineer)
+    box.press(engineer, "interview_decline", value=str(declined.id))
+    demo.show()
+
+    demo.say("Interview day: the panel happens; prompts go out as each interview ends")
+    box.until_over(round_1.id)
+    demo.skip("Each panelist got a 30-minute reminder and a feedback prompt in their DM.")
+    panel = box.interviews(round_1.id)
+    late_id, late_user = next((i.id, u) for i, u in panel if i.role == "engineer")
+    for interview, user in panel:
+        if user == late_user:
+            continue
+        box.give_feedback(
+            user,
+            interview.id,
+            "strong_yes" if interview.role == "engineer" else "yes",
+            "Designed the ledger sharding cleanly; strong on "
+            "failure modes.\nCollaborative, asked about on-call and ownership.",
+        )
+    demo.skip("Everyone but one engineer submits feedback.")
+    late_name = box.fake.lookup_user(late_user).name
+    demo.say(f"{late_name} wants to read the panel's feedback before writing their own")
+    box.click(
+        late_user,
+        box.latest_with(PAYMENTS_HM, "feedback_view"),
+        "feedback_view",
+        value=str(round_1.id),
+    )
+    demo.show()
+    demo.say("A day passes, then another")
+    box.advance_clock(timedelta(hours=24))
+    demo.show()
+    box.advance_clock(timedelta(hours=24))
+    demo.show()
+    box.give_feedback(
+        late_user,
+        late_id,
+        "yes",
+        "Good instincts on API design; a little slow on the concurrency bug but got there.",
+    )
+    demo.skip(f"{late_name} submits.")
+    demo.thread("Alan Turing")
+    demo.say("Priya presses Advance to Round 2")
+    box.decide(PAYMENTS_HM, "decision_advance", round_1.id)
+    demo.show()
+
+    demo.scene("7. Round 2 with a director, then the offer")
+    round_2 = box.book(alan, "round_2", availability="next Monday 8am-2pm, next Tuesday 8am-2pm")
+    box.until_over(round_2.id)
+    box.feedback_from_all(round_2.id, "strong_yes")
+    demo.skip("Round 2 is booked, held and reviewed: strong yes all round.")
+    demo.say("Priya presses Advance to Decision & offer")
+    box.decide(PAYMENTS_HM, "decision_advance", round_2.id)
+    demo.show()
+    decision = box.stage(alan, "decision")
+    demo.say("Priya presses Make offer")
+    box.decide(PAYMENTS_HM, "decision_offer", decision.id)
+    demo.show()
+    demo.thread("Alan Turing")
+
+    demo.scene("8. Grace (L4): round 1 goes straight to the decision — no round 2")
+    round_1 = box.run_stage(grace, "round_1", signal="no")
+    demo.skip("Grace's round 1 is booked and held; the panel's feedback is a no.")
+    demo.say("Priya presses Advance to Decision & offer: for an L4 there is no round 2")
+    box.decide(PAYMENTS_HM, "decision_advance", round_1.id)
+    demo.show()
+    decision = box.stage(grace, "decision")
+    demo.say("Priya presses Decline")
+    box.decide(PAYMENTS_HM, "decision_decline", decision.id)
+    demo.show()
+    demo.thread("Grace Hopper")
+
+    demo.scene("9. App Home")
+    box.book(box.loop_id("Katherine Johnson"), "recruiter_screen")
+    demo.skip("Katherine's first times have passed: Rosa picks new ones and confirms.")
+    demo.say("Rosa opens loopbot's Home tab")
+    box.slack.app_home_opened(RECRUITER)
     demo.show()

@@ -27,7 +27,10 @@ SIGNING_SECRET = "sandbox-signing-secret"
 BOT_TOKEN = "xoxb-sandbox-token"
 RECRUITING_CHANNEL = "C0RECRUIT"
 # Availability that fits most of the sample org, for stages planned later in a loop.
-WEEKDAYS = "Mon 9am-6pm, Tue 9am-6pm, Wed 9am-6pm, Thu 9am-6pm, Fri 9am-6pm"
+WEEKDAYS = (
+    "next Monday 9am-6pm, next Tuesday 9am-6pm, next Wednesday 9am-6pm, "
+    "next Thursday 9am-6pm, next Friday 9am-6pm"
+)
 
 
 def sample_roster_csv() -> str:
@@ -232,17 +235,31 @@ class Sandbox:
         """The recruiter confirms the stage's proposal, giving new times first when no
         panel fits the candidate's old ones."""
         stage = self.stage(loop_id, key)
-        if stage.proposal.get("kind") != "plan":
+        if not self._bookable(stage.proposal):
             self.press(
                 recruiter, "proposal_pick_time", value=f"{stage.id}:{stage.proposal['version']}"
             )
-            self.submit(recruiter, self.last_modal("replan_stage"), {"availability": availability})
+            answer = self.submit(
+                recruiter, self.last_modal("replan_stage"), {"availability": availability}
+            )
+            if answer.body:
+                raise AssertionError(f"new times for {key} refused: {answer.text}")
             self.settle()
             stage = self.stage(loop_id, key)
         if stage.proposal.get("kind") != "plan":
             raise AssertionError(f"no panel for {key}: {stage.proposal}")
         self.press(recruiter, "proposal_confirm", value=f"{stage.id}:{stage.proposal['version']}")
-        return self.stage(loop_id, key)
+        stage = self.stage(loop_id, key)
+        if stage.status != "scheduled":
+            said = [c.params.get("text") for c in self.fake.calls_to("response_url")][-1:]
+            raise AssertionError(f"{key} was not booked: {said}")
+        return stage
+
+    def _bookable(self, proposal: dict) -> bool:
+        slots = proposal.get("slots", [])
+        return proposal.get("kind") == "plan" and all(
+            datetime.fromisoformat(s["start"]) > self.now for s in slots
+        )
 
     def until_over(self, stage_id: int, extra: timedelta = timedelta(minutes=1)) -> int:
         """Move the clock past the stage's last interview; returns the prompts fired."""

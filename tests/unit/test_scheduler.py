@@ -23,7 +23,7 @@ from bot.scheduler import MISFIRE_GRACE, PromptScheduler, fire, job_id
 from storage.db import make_engine, upgrade
 
 TIMEOUT = 5.0  # generous: "it happened", never "it happened this fast"
-QUIET = 0.3  # how long we watch for something that must NOT happen
+QUIET = 0.25  # how long we watch for something that must NOT happen
 
 PROMPT = "feedback_prompt"
 REMINDER = "interview_reminder"
@@ -199,14 +199,14 @@ def test_keep_only_removes_the_jobs_of_other_interviews(engine, start):
 def test_a_job_that_fell_due_while_down_fires_exactly_once_after_a_restart(engine, start):
     before = Recorder()
     first = start(before)
-    due = soon(0.3)
+    due = soon(0.4)
     first.replace(7, {PROMPT: due})
     first.shutdown()  # down before it fires
     assert before.calls == [], "the job fired before the shutdown; the test proves nothing"
     assert stored_ids(engine) == ["interview:7:feedback_prompt"]
 
     # Overdue by more than APScheduler's default grace of 1 s, which would drop it.
-    sleep_past(due, 1.2)
+    sleep_past(due, 1.1)
     assert before.calls == [], "a shut-down scheduler fired"
 
     after = Recorder()
@@ -253,13 +253,13 @@ def test_jobs_persist_in_the_database_across_schedulers(engine, start):
 def test_a_paused_scheduler_never_fires_and_run_due_runs_due_jobs_in_time_order(engine, start):
     recorder = Recorder()
     scheduler = start(recorder, paused=True)
-    last_due = soon(0.4)
+    last_due = soon(0.3)
     # Added out of time order, and time order is not id order.
     scheduler.replace(9, {CHASER: last_due})
     scheduler.replace(3, {PROMPT: last_due - timedelta(milliseconds=100)})
     scheduler.replace(5, {REMINDER: last_due - timedelta(milliseconds=200), PROMPT: later(1)})
 
-    sleep_past(last_due, 0.3)
+    sleep_past(last_due, QUIET)
     assert recorder.calls == [], "a paused scheduler fired on the wall clock"
     assert len(stored_ids(engine)) == 4
 
@@ -269,7 +269,6 @@ def test_a_paused_scheduler_never_fires_and_run_due_runs_due_jobs_in_time_order(
     assert scheduler.run_due(now) == 0, "run_due ran a job twice"
     assert recorder.calls == [(REMINDER, 5), (PROMPT, 3), (CHASER, 9)]
     assert stored_ids(engine) == ["interview:5:feedback_prompt"]  # not due yet: kept
-    assert not recorder.wait_for(4, timeout=QUIET)
 
 
 # --- 6. what the store keeps -----------------------------------------------------------
