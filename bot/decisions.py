@@ -57,10 +57,10 @@ class DecisionService:
             raise Conflict("This is the last stage: make an offer or decline.")
         if choice.gate_note:
             raise Conflict(choice.gate_note)
-        following = self.loops.templates.next_stage(loop.track, loop.team, loop.level, stage.key)
+        next_stage = self.loops.next_stage_row(uow, loop, stage)
+        following = self.loops.stage_template(loop, next_stage.key)
         self._record(uow, loop, stage, "advance", actor, now, note=f"to {following.title}")
         self.loops.refresh_rollup(uow, loop, stage, now)
-        next_stage = next(s for s in uow.loops.stages(loop.id) if s.key == following.key)
         if following.kind == "decision":
             next_stage.status = "completed"  # nothing to schedule: it is ready to decide
             uow.session.add(next_stage)
@@ -80,7 +80,7 @@ class DecisionService:
 
     def offer(self, uow: UnitOfWork, stage_id: int, actor: str, now: datetime) -> str:
         loop, stage = self._decidable(uow, stage_id, actor)
-        if self.loops.templates.next_stage(loop.track, loop.team, loop.level, stage.key):
+        if self.loops.next_stage_row(uow, loop, stage) is not None:
             raise Conflict("An offer is made at the decision stage.")
         self._record(uow, loop, stage, "offer", actor, now)
         self._close(uow, loop, "offer", now)

@@ -53,6 +53,8 @@ class FeedbackService:
             {"signal": previous.signal, "ratings": previous.ratings, "notes": previous.notes}
             if previous
             else None,
+            team_choices=self._team_choices(uow, loop, template),
+            preferences=loop.preferences,
         )
 
     def submit(
@@ -67,6 +69,11 @@ class FeedbackService:
         loop = uow.loops.get(stage.loop_id)
         template = self.loops.stage_template(loop, stage.key)
         signal, ratings, notes = self._validate(form, template.competencies)
+        choices = self._team_choices(uow, loop, template)
+        if choices:
+            chosen = [t for t in (form.get("preferences") or "").split(",") if t]
+            loop.preferences = [t for t in choices if t in chosen]
+            uow.session.add(loop)
         feedback = uow.loops.feedback_for(interview.id)
         updated = feedback is not None
         if feedback is None:
@@ -105,6 +112,12 @@ class FeedbackService:
         )
         self.loops.refresh_rollup(uow, loop, stage, now)
         self.loops.refresh_root(uow, loop)
+
+    def _team_choices(self, uow: UnitOfWork, loop, template) -> list[str]:
+        """The teams a candidate may lean toward, when this stage asks (its template says)."""
+        if "team_preferences" not in template.captures:
+            return []
+        return sorted(self.loops.pool_teams(loop.pool)) if loop.pool else self.loops.teams(uow)
 
     @staticmethod
     def _validate(form: Mapping[str, str], competencies) -> tuple[str, dict[str, int], str]:

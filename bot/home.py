@@ -107,7 +107,7 @@ def _loops_run(uow, loops: LoopService, person: Interviewer, now: datetime) -> l
         views = loops.feedback_views(uow, current, now)
         overdue = [v for v in views if v.state == "overdue"]
         line = (
-            f"• *{escape(candidate.name)}* ({loop.level}, {loop.team}) — "
+            f"• *{escape(candidate.name)}* ({loop.level}, {loops.place(loop)}) — "
             f"{current.status.replace('_', ' ')}"
         )
         if overdue:

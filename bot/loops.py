@@ -46,7 +46,7 @@ class NewLoop:
     candidate_tz: str
     track: str
     level: str
-    team: str
+    team: str  # empty for a pool loop that is not focused on one team yet
     recruiter: str  # Slack user ids
     hiring_manager: str
     availability_text: str
@@ -55,6 +55,7 @@ class NewLoop:
     accommodations: str = ""
     extra_minutes: int = 0
     extra_break: int = 0
+    pool: str = ""
 
 
 class LoopService:
@@ -108,24 +109,17 @@ class LoopService:
         level = field("level")
         if level not in dict(self.templates.levels):
             errors.append(InputError("level", "choose a level", "L5"))
-        team = field("team")
-        if team not in self.teams(uow):
-            errors.append(
-                InputError(
-                    "team",
-                    f"no one on the roster is in team {team!r}",
-                    ", ".join(self.teams(uow)[:3]),
-                )
-            )
+        team, pool = self._target(uow, field("team"), level, errors)
         recruiter = self._person(uow, field("recruiter"), "recruiter", "recruiter", errors)
         manager = self._person(
             uow, field("hiring_manager"), "hiring_manager", "hiring manager", errors
         )
-        if manager is not None and team and team not in manager.teams:
+        allowed = self.pool_teams(pool) if pool else {team}
+        if manager is not None and (team or pool) and not allowed & set(manager.teams):
             errors.append(
                 InputError(
                     "hiring_manager",
-                    f"{manager.name} is not a hiring manager of {team}",
+                    f"{manager.name} is not a hiring manager of {self.place_of(team, pool)}",
                     "the team's own hiring manager",
                 )
             )
@@ -172,7 +166,57 @@ class LoopService:
             accommodations=field("accommodations"),
             extra_minutes=extra_minutes,
             extra_break=extra_break,
+            pool=pool,
         )
+
+    def _target(self, uow, value: str, level: str, errors) -> tuple[str, str]:
+        """The form's Team field: a team, or `pool:<key>` for centralized hiring."""
+        if value.startswith("pool:"):
+            pool = self.templates.pools.get(value.removeprefix("pool:"))
+            if pool is None:
+                errors.append(
+                    InputError(
+                        "team",
+                        f"there is no pool {value[5:]!r}",
+                        ", ".join(self.templates.pools) or "a team",
+                    )
+                )
+                return "", ""
+            if level and level not in pool.levels:
+                errors.append(
+                    InputError(
+                        "team",
+                        f"the {pool.title} pool hires {', '.join(pool.levels)}, not {level}",
+                        "one of the pool's teams",
+                    )
+                )
+            return "", pool.key
+        if value not in self.teams(uow):
+            errors.append(
+                InputError(
+                    "team",
+                    f"no one on the roster is in team {value!r}",
+                    ", ".join(self.teams(uow)[:3]),
+                )
+            )
+        return value, ""
+
+    def pool_teams(self, pool: str) -> set[str]:
+        return set(self.templates.pools[pool].teams) if pool in self.templates.pools else set()
+
+    def teams_of(self, loop: Loop) -> frozenset[str]:
+        """Whose people may sit on the loop's panels: its team, or its whole pool while
+        it is not focused on one team."""
+        return frozenset({loop.team}) if loop.team else frozenset(self.pool_teams(loop.pool))
+
+    def place_of(self, team: str, pool: str) -> str:
+        if team:
+            return team
+        title = self.templates.pools[pool].title if pool in self.templates.pools else pool
+        return f"{title} pool"
+
+    def place(self, loop: Loop) -> str:
+        return self.place_of(loop.team, loop.pool)
 
     @staticmethod
     def _person(uow, slack_id: str, role: str, label: str, errors) -> Interviewer | None:
@@ -242,6 +286,7 @@ class LoopService:
                 track=new.track,
                 level=new.level,
                 team=new.team,
+                pool=new.pool,
                 recruiter_id=recruiter.id,
                 hiring_manager_id=manager.id,
                 technical_format=new.technical_format,
@@ -257,7 +302,7 @@ class LoopService:
         )
         stages = [
             uow.loops.add_stage(Stage(loop_id=loop.id, key=t.key, position=i))
-            for i, t in enumerate(self.templates.stages_for(new.track, new.team, new.level))
+            for i, t in enumerate(self.templates.stages_for(new.track, new.team or None, new.level))
         ]
         uow.audit.record(
             actor,
@@ -267,6 +312,7 @@ class LoopService:
             track=new.track,
             level=new.level,
             team=new.team,
+            pool=new.pool,
             stages=[s.key for s in stages],
         )
         self.propose(uow, loop, stages[0], now, actor=actor, refresh_root=False)
@@ -655,45 +701,15 @@ class LoopService:
         uow.audit.record(
             actor, "interview_declined", loop.id, interview=interview.id, stage=stage.key
         )
-        live = [i for i in uow.loops.interviews(stage.id) if i.status == "confirmed"]
-        panel = {i.interviewer_id for i in live} | {interview.interviewer_id}
-        old = {
-            "interviewer_id": interview.interviewer_id,
-            "role": interview.role,
-            "interview_type": interview.interview_type,
-            "seat_key": interview.seat_key,
-            "start": interview.start_at.isoformat(),
-            "end": interview.end_at.isoformat(),
-        }
-        replacement = self._replacement(
-            uow, loop, stage, old, exclude=panel, now=now, notice=timedelta(0)
-        )
         recruiter = uow.interviewers.get(loop.recruiter_id)
         candidate = uow.loops.candidate(loop.candidate_id)
         template = self.stage_template(loop, stage.key)
-        if replacement is not None:
-            booked = uow.loops.add_interview(
-                Interview(
-                    stage_id=stage.id,
-                    interviewer_id=replacement.interviewer_id,
-                    role=interview.role,
-                    interview_type=interview.interview_type,
-                    seat_key=interview.seat_key,
-                    start_at=interview.start_at,
-                    end_at=interview.end_at,
-                    status="confirmed",
-                )
-            )
-            self._invite(
-                uow, loop, self.view(uow, loop), template, booked, now, replacing=person.name
-            )
+        booked = self.replace_in_slot(uow, loop, stage, interview, now, replacing=person.name)
+        if booked is not None:
             new_person = uow.interviewers.get(booked.interviewer_id)
             note = (
                 f"{person.name} can't make *{candidate.name}*'s {template.title}; "
                 f"<@{new_person.slack_user_id}> takes the same slot."
-            )
-            uow.audit.record(
-                "loopbot", "interview_replaced", loop.id, declined=interview.id, booked=booked.id
             )
             enqueue(
                 uow,
@@ -712,22 +728,6 @@ class LoopService:
             self.refresh_rollup(uow, loop, stage, now)
             return f"Thanks — {new_person.name} takes your slot."
         # Nobody can take the seat at that time: re-plan the whole stage.
-        view = self.view(uow, loop)
-        for other in live:
-            other.status = "cancelled"
-            uow.session.add(other)
-            enqueue(
-                uow,
-                f"interview:{other.id}:cancelled",
-                "chat.postMessage",
-                channel=uow.interviewers.get(other.interviewer_id).slack_user_id,
-                **messages.interview_cancelled_dm(
-                    view,
-                    template.title,
-                    self.interview_view(uow, other),
-                    "a panelist dropped out; re-planning",
-                ),
-            )
         note = (
             f"{person.name} can't make *{candidate.name}*'s {template.title} and no one "
             "qualified is free then; here is a fresh plan."
@@ -739,11 +739,84 @@ class LoopService:
             channel=recruiter.slack_user_id,
             **messages.recruiter_note(note),
         )
-        uow.audit.record(
-            "loopbot", "stage_replanned", loop.id, stage=stage.key, because=interview.id
-        )
-        self.propose(uow, loop, stage, now)
+        self.replan_stage(uow, loop, stage, now, "a panelist dropped out; re-planning")
         return "Thanks — the recruiter has a fresh plan for the stage."
+
+    def replace_in_slot(
+        self,
+        uow: UnitOfWork,
+        loop: Loop,
+        stage: Stage,
+        leaving: Interview,
+        now: datetime,
+        replacing: str,
+        fixed: Mapping[str, int] | None = None,
+    ) -> Interview | None:
+        """Book the best qualified person free for exactly `leaving`'s seat and time, or
+        return None. `leaving` must already be off the schedule (declined or cancelled)."""
+        panel = {
+            i.interviewer_id for i in uow.loops.interviews(stage.id) if i.status == "confirmed"
+        } | {leaving.interviewer_id}
+        old = {
+            "interviewer_id": leaving.interviewer_id,
+            "role": leaving.role,
+            "interview_type": leaving.interview_type,
+            "seat_key": leaving.seat_key,
+            "start": leaving.start_at.isoformat(),
+            "end": leaving.end_at.isoformat(),
+        }
+        replacement = self._replacement(
+            uow, loop, stage, old, exclude=panel, now=now, notice=timedelta(0), fixed=fixed
+        )
+        if replacement is None:
+            return None
+        booked = uow.loops.add_interview(
+            Interview(
+                stage_id=stage.id,
+                interviewer_id=replacement.interviewer_id,
+                role=leaving.role,
+                interview_type=leaving.interview_type,
+                seat_key=leaving.seat_key,
+                start_at=leaving.start_at,
+                end_at=leaving.end_at,
+                status="confirmed",
+            )
+        )
+        template = self.stage_template(loop, stage.key)
+        self._invite(uow, loop, self.view(uow, loop), template, booked, now, replacing=replacing)
+        uow.audit.record(
+            "loopbot", "interview_replaced", loop.id, left=leaving.id, booked=booked.id
+        )
+        return booked
+
+    def cancel_interview(self, uow: UnitOfWork, loop: Loop, interview: Interview, why: str) -> None:
+        """Take an interview off the schedule and tell its interviewer."""
+        stage = uow.loops.stage(interview.stage_id)
+        interview.status = "cancelled"
+        uow.session.add(interview)
+        enqueue(
+            uow,
+            f"interview:{interview.id}:cancelled",
+            "chat.postMessage",
+            channel=uow.interviewers.get(interview.interviewer_id).slack_user_id,
+            **messages.interview_cancelled_dm(
+                self.view(uow, loop),
+                self.stage_template(loop, stage.key).title,
+                self.interview_view(uow, interview),
+                why,
+            ),
+        )
+
+    def replan_stage(
+        self, uow: UnitOfWork, loop: Loop, stage: Stage, now: datetime, why: str
+    ) -> None:
+        """Cancel what is booked for the stage and send the recruiter a fresh plan."""
+        for interview in uow.loops.interviews(stage.id):
+            if interview.status == "confirmed":
+                self.cancel_interview(uow, loop, interview, why)
+        uow.audit.record("loopbot", "stage_replanned", loop.id, stage=stage.key, why=why)
+        stage.status = "pending"
+        self.propose(uow, loop, stage, now)
 
     def _replacement(
         self,
@@ -754,8 +827,10 @@ class LoopService:
         exclude: set[int],
         now: datetime,
         notice: timedelta | None = None,
+        fixed: Mapping[str, int] | None = None,
     ) -> Slot | None:
-        """The best qualified person free for exactly `old`'s seat and time."""
+        """The best qualified person free for exactly `old`'s seat and time. `fixed` pins
+        a role to a person (a pivot's new hiring manager); otherwise anyone qualified."""
         template = self.stage_template(loop, stage.key)
         start, end = _dt(old["start"]), _dt(old["end"])
         seat = next(
@@ -792,7 +867,7 @@ class LoopService:
         request = replace(
             request,
             exclude_ids=request.exclude_ids | frozenset(exclude),
-            fixed={},  # any qualified person of the team may step in
+            fixed=dict(fixed or {}),
             accommodation=Accommodation(),  # the slot already includes any extra minutes
             min_notice=request.min_notice if notice is None else notice,
             alternative_days=0,
@@ -848,9 +923,11 @@ class LoopService:
         make an offer at the decision stage, or decline."""
         if stage.status != "completed" or loop.status != "open":
             return None
-        following = self.templates.next_stage(loop.track, loop.team, loop.level, stage.key)
-        if following is None:
-            return messages.DecisionChoice(stage.id, None)
+        following_row = self.next_stage_row(uow, loop, stage)
+        context = {"loop_id": loop.id, "preferences": tuple(loop.preferences)}
+        if following_row is None:
+            return messages.DecisionChoice(stage.id, None, **context)
+        following = self.stage_template(loop, following_row.key)
         note = ""
         if following.gate == "positive_feedback":
             signals = [f.signal for f in self.feedback_views(uow, stage, now)]
@@ -861,7 +938,19 @@ class LoopService:
                     f"{following.title} needs positive feedback on {template.title} "
                     f"({positive} of {len(signals)} positive)."
                 )
-        return messages.DecisionChoice(stage.id, following.title, note)
+        return messages.DecisionChoice(stage.id, following.title, note, **context)
+
+    def next_stage_row(self, uow: UnitOfWork, loop: Loop, stage: Stage) -> Stage | None:
+        """The loop's next stage still to run (its rows follow the template for the loop's
+        level and team, and are re-laid when the loop pivots)."""
+        return next(
+            (
+                s
+                for s in uow.loops.stages(loop.id)
+                if s.position > stage.position and s.status not in ("skipped", "decided")
+            ),
+            None,
+        )
 
     def refresh_rollup(self, uow: UnitOfWork, loop: Loop, stage: Stage, now: datetime) -> None:
         """Post the stage's reply in the decision thread, or edit it in place."""
@@ -869,7 +958,12 @@ class LoopService:
         interviews = self.live_interviews(uow, stage)
         slots = [self.interview_view(uow, i) for i in interviews]
         decision = next(
-            (d for d in reversed(uow.loops.decisions(loop.id)) if d.stage_id == stage.id), None
+            (
+                d
+                for d in reversed(uow.loops.decisions(loop.id))
+                if d.stage_id == stage.id and d.kind != "pivot"
+            ),
+            None,
         )
         decided = (
             messages.Decided(decision.kind, decision.decided_by, decision.decided_at, decision.note)
@@ -932,7 +1026,11 @@ class LoopService:
         return True
 
     def stage_template(self, loop: Loop, key: str) -> StageTemplate:
-        template = self.templates.stage(loop.track, loop.team, key)
+        try:
+            template = self.templates.stage(loop.track, loop.team or None, key)
+        except ValueError:
+            # A stage finished before a pivot to a team whose loop drops it.
+            template = self.templates.stage(loop.track, None, key)
         if template.kind == "choice":
             template = template.choose(loop.technical_format)
         return template
@@ -963,7 +1061,7 @@ class LoopService:
         candidate = uow.loops.candidate(loop.candidate_id)
         return PlanRequest(
             stage=template,
-            teams=frozenset({loop.team}),
+            teams=self.teams_of(loop),
             candidate_tz=candidate.tz,
             availability=list(windows),
             roster=roster,
@@ -1008,7 +1106,7 @@ class LoopService:
             level=loop.level,
             level_title=self.templates.level_title(loop.level),
             track_title=self.templates.track(loop.track).title,
-            team=loop.team,
+            team=self.place(loop),
             recruiter=messages.Person(recruiter.slack_user_id, recruiter.name),
             hiring_manager=messages.Person(manager.slack_user_id, manager.name),
             accommodations=loop.accommodations,

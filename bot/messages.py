@@ -111,7 +111,7 @@ def _human(key: str) -> str:
 class ModalChoices:
     tracks: Sequence[tuple[str, str]]  # (key, title)
     levels: Sequence[tuple[str, str]]
-    teams: Sequence[str]
+    places: Sequence[tuple[str, str]]  # (value, label): teams, then pools as "pool:<key>"
     formats: Sequence[tuple[str, str]]
     max_extra_minutes: int
     max_extra_break: int
@@ -181,9 +181,7 @@ def schedule_loop_modal(choices: ModalChoices, prefill: dict[str, str]) -> dict:
         ),
         _input("track", "Track", _select("track", choices.tracks, prefill.get("track"))),
         _input("level", "Level", _select("level", choices.levels, prefill.get("level"))),
-        _input(
-            "team", "Team", _select("team", [(t, t) for t in choices.teams], prefill.get("team"))
-        ),
+        _input("team", "Team or hiring pool", _select("team", choices.places, prefill.get("team"))),
         _input("recruiter", "Recruiter", users["recruiter"]),
         _input("hiring_manager", "Hiring manager", users["hiring_manager"]),
         _input(
@@ -482,6 +480,8 @@ def thread_note(text: str) -> dict:
 FEEDBACK_OPEN = "feedback_open"
 FEEDBACK_VIEW = "feedback_view"
 FEEDBACK_VIEW_CALLBACK = "feedback"
+PIVOT = "loop_pivot"
+PIVOT_VIEW = "pivot_loop"
 ADVANCE = "decision_advance"
 DECLINE = "decision_decline"
 OFFER = "decision_offer"
@@ -597,6 +597,8 @@ def feedback_modal(
     stage_title: str,
     competencies: Sequence[str],
     previous: dict | None,
+    team_choices: Sequence[str] = (),
+    preferences: Sequence[str] = (),
 ) -> dict:
     previous = previous or {}
     ratings = previous.get("ratings", {})
@@ -620,6 +622,7 @@ def feedback_modal(
             )
             for name in competencies
         ],
+        *([_preferences_input(team_choices, preferences)] if team_choices else []),
         _input(
             "notes",
             "Written feedback",
@@ -640,6 +643,24 @@ def feedback_modal(
         "close": _plain("Cancel"),
         "blocks": blocks,
     }
+
+
+def _preferences_input(teams: Sequence[str], chosen: Sequence[str]) -> dict:
+    element = {
+        "type": "checkboxes",
+        "action_id": "preferences",
+        "options": [_option(team, team) for team in teams],
+    }
+    initial = [o for o in element["options"] if o["value"] in chosen]
+    if initial:
+        element["initial_options"] = initial
+    return _input(
+        "preferences",
+        "Teams the candidate leans toward",
+        element,
+        optional=True,
+        hint="Shown to the recruiter and hiring manager at every pivot point.",
+    )
 
 
 @dataclass(frozen=True)
@@ -683,6 +704,8 @@ class DecisionChoice:
     stage_id: int
     next_title: str | None  # None at the decision stage: Make offer instead of Advance
     gate_note: str = ""  # set when the next stage's gate is closed (no Advance then)
+    loop_id: int = 0  # for the Pivot button
+    preferences: tuple[str, ...] = ()  # teams the candidate leans toward, shown to decide
 
 
 @dataclass(frozen=True)
@@ -759,7 +782,107 @@ def stage_rollup(
         elif not choice.gate_note:
             buttons.append(_button(f"Advance to {choice.next_title}", ADVANCE, value, "primary"))
         buttons.append(_button("Decline", DECLINE, value, "danger"))
+        if choice.loop_id:
+            buttons.append(_button("Pivot", PIVOT, str(choice.loop_id)))
+        if choice.preferences:
+            blocks.append(_context(f"Candidate leans toward: {', '.join(choice.preferences)}"))
         if choice.gate_note:
             blocks.append(_context(f":lock: {escape(choice.gate_note)}"))
         blocks.append({"type": "actions", "block_id": f"decide:{value}", "elements": buttons})
     return {"text": f"{stage_title}: feedback", "blocks": blocks}
+
+
+# --- centralized hiring ------------------------------------------------------------------------
+
+
+def pivot_modal(
+    loop_id: int,
+    candidate: str,
+    place: str,
+    preferences: Sequence[str],
+    targets: Sequence[tuple[str, str]],
+) -> dict:
+    leans = ", ".join(preferences) if preferences else "not recorded yet"
+    return {
+        "type": "modal",
+        "callback_id": PIVOT_VIEW,
+        "private_metadata": str(loop_id),
+        "title": _plain("Pivot the loop"),
+        "submit": _plain("Pivot"),
+        "close": _plain("Cancel"),
+        "blocks": [
+            _section(
+                f"*{escape(candidate)}* — now in {escape(place)}\nLeans toward: {escape(leans)}"
+            ),
+            _context(
+                "Finished stages and their feedback carry over; booked interviews stay "
+                "when their interviewers fit the new team."
+            ),
+            _input("target", "Where to", _select("target", targets, None)),
+            _input(
+                "hiring_manager",
+                "Hiring manager from now on",
+                {"type": "users_select", "action_id": "hiring_manager"},
+                optional=True,
+                hint="Leave empty for the new team's own hiring manager.",
+            ),
+            _input(
+                "reason",
+                "Why",
+                _text_input(
+                    "reason", "", "Candidate prefers the streaming team's problems", multiline=True
+                ),
+            ),
+        ],
+    }
+
+
+def pivot_summary(
+    loop: LoopView,
+    before: str,
+    after: str,
+    reason: str,
+    stages: Sequence[StageView],
+    tallies: Sequence[str],
+    preferences: Sequence[str],
+) -> dict:
+    """What the new hiring manager gets: everything so far, in one message."""
+    states = "\n".join(
+        f"{STATE_MARKS.get(s.state, '○')} {s.title} — {_human(s.state)}" for s in stages
+    )
+    return {
+        "text": f"You're now the hiring manager for {loop.candidate}",
+        "blocks": [
+            _section(
+                f"*{escape(loop.candidate)}* ({loop.level} {loop.level_title}) moved from "
+                f"{escape(before)} to {escape(after)} — you're the hiring manager now.\n"
+                f"_Why:_ {escape(reason)}"
+            ),
+            _section(states),
+            *([_section("*Feedback so far*\n" + "\n".join(tallies))] if tallies else []),
+            _context(
+                "Leans toward: " + (", ".join(preferences) if preferences else "not recorded")
+            ),
+            _context(
+                "Finished stages carry over; decide in the loop's thread in the recruiting channel."
+            ),
+        ],
+    }
+
+
+def pools_message(pools: Sequence[tuple[str, str, Sequence[str], str]]) -> dict:
+    """/loop-pool: each pool with its teams and the loops running in it."""
+    if not pools:
+        return {
+            "text": "No hiring pools are configured.",
+            "blocks": [
+                _section(
+                    "No hiring pools are configured. Add `[pools.<name>]` with `teams = [...]` to "
+                    "your templates file (LOOPBOT_TEMPLATES_FILE)."
+                )
+            ],
+        }
+    blocks = [{"type": "header", "text": _plain("Hiring pools")}]
+    for title, details, teams, loops in pools:
+        blocks.append(_section(f"*{escape(title)}* — {', '.join(teams)}\n{details}\n{loops}"))
+    return {"text": "Hiring pools", "blocks": blocks}

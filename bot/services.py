@@ -11,6 +11,7 @@ from bot.clock import Clock
 from bot.decisions import DecisionService
 from bot.feedback import FeedbackService
 from bot.loops import LoopService
+from bot.pivots import PivotService
 from bot.planning.templates import TemplateBook
 from bot.settings import Settings
 from storage.uow import UnitOfWorkFactory
@@ -25,6 +26,7 @@ class Services:
     loops: LoopService
     feedback: FeedbackService
     decisions: DecisionService
+    pivots: PivotService
     # For reads that must happen now (users.info, views.open with a trigger_id);
     # every write to Slack goes through the outbox instead.
     client: WebClient

@@ -100,6 +100,17 @@ def register_feedback(app: App, services: Services) -> None:
             return
         client.views_open(trigger_id=body["trigger_id"], view=panel)
 
+    @app.action(messages.PIVOT)
+    def open_pivot_form(ack, body, action, client, respond):
+        ack()
+        try:
+            with services.uow() as uow:
+                form = services.pivots.form(uow, int(action["value"]), body["user"]["id"])
+        except LoopbotError as error:
+            reply(respond, str(error))
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=form)
+
     @app.action(messages.ADVANCE)
     def advance(ack, body, action, respond):
         ack()

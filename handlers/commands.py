@@ -19,18 +19,32 @@ def register(app: App, services: Services) -> None:
             trigger_id=command["trigger_id"], view=schedule_loop_form(services, command)
         )
 
+    register_pools(app, services)
+
+
+def register_pools(app: App, services: Services) -> None:
+    @app.command("/loop-pool")
+    def show_pools(ack, respond):
+        ack()
+        with services.uow() as uow:
+            overview = services.pivots.pools_overview(uow)
+        respond(response_type="ephemeral", **overview)
+
 
 def schedule_loop_form(services: Services, command: dict) -> dict:
     loops = services.loops
     with services.uow() as uow:
         teams = loops.teams(uow)
         invoker = uow.interviewers.by_slack_id(command["user_id"])
+    pools = services.templates.pools
     prefill = parse_prefill(
         command.get("text", ""),
-        teams=teams,
+        teams=[*teams, *pools],
         tracks=services.templates.tracks,
         zones=available_timezones(),
     )
+    if prefill.get("team") in pools:
+        prefill["team"] = f"pool:{prefill['team']}"
     prefill.setdefault("candidate_tz", services.settings.default_tz)
     prefill.setdefault("track", next(iter(services.templates.tracks)))
     for role in ("recruiter", "hiring_manager"):
@@ -45,7 +59,12 @@ def schedule_loop_form(services: Services, command: dict) -> dict:
     choices = messages.ModalChoices(
         tracks=[(key, track.title) for key, track in services.templates.tracks.items()],
         levels=[(key, f"{key} — {title}") for key, title in services.templates.levels],
-        teams=teams or ["(import a roster first)"],
+        places=[(team, team) for team in teams]
+        + [
+            (f"pool:{key}", f"{pool.title} pool ({', '.join(pool.teams)})")
+            for key, pool in pools.items()
+        ]
+        or [("-", "(import a roster first)")],
         formats=loops.technical_formats(),
         max_extra_minutes=limits.extra_minutes_per_interview,
         max_extra_break=limits.extra_break_minutes,

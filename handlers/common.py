@@ -59,6 +59,8 @@ def _value(element: dict) -> str:
     if kind in ("static_select", "radio_buttons", "external_select"):
         option = element.get("selected_option") or {}
         return option.get("value", "")
+    if kind == "checkboxes":
+        return ",".join(o["value"] for o in element.get("selected_options") or [])
     if kind == "users_select":
         return element.get("selected_user") or ""
     if kind == "conversations_select":

@@ -33,6 +33,7 @@ def register(app: App, services: Services) -> None:
             return
 
     register_feedback(app, services)
+    register_pivots(app, services)
 
     @app.view(messages.REPLAN_VIEW)
     def submit_replan(ack, body, view):
@@ -66,6 +67,32 @@ def register_feedback(app: App, services: Services) -> None:
             return
         except LoopbotError as error:
             ack(response_action="errors", errors={"notes": str(error)})
+            return
+        ack()
+
+
+def register_pivots(app: App, services: Services) -> None:
+    @app.view(messages.PIVOT_VIEW)
+    def submit_pivot(ack, body, view):
+        actor, now = body["user"]["id"], services.clock.now()
+        values = form_values(view)
+        try:
+            with services.uow() as uow:
+                services.pivots.pivot(
+                    uow,
+                    int(view["private_metadata"]),
+                    values.get("target", ""),
+                    values.get("hiring_manager", ""),
+                    values.get("reason", ""),
+                    actor,
+                    now,
+                )
+                uow.commit()
+        except InvalidForm as invalid:
+            ack(response_action="errors", errors=field_errors(invalid))
+            return
+        except LoopbotError as error:
+            ack(response_action="errors", errors={"target": str(error)})
             return
         ack()
 

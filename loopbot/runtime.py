@@ -16,6 +16,7 @@ from bot.executor import InFlightExecutor
 from bot.feedback import FeedbackService
 from bot.loops import LoopService
 from bot.outbox import OutboxSender
+from bot.pivots import PivotService
 from bot.planning.templates import load_templates
 from bot.prompts import PromptService, PromptTimes
 from bot.scheduler import PromptScheduler
@@ -51,6 +52,7 @@ class Runtime:
             loops=loops,
             feedback=FeedbackService(loops),
             decisions=DecisionService(loops),
+            pivots=PivotService(loops),
         )
         self.prompts = PromptService(
             loops,

@@ -75,7 +75,12 @@ class Loop(SQLModel, table=True):
     candidate_id: int = Field(foreign_key="candidate.id", index=True)
     track: str = Field(max_length=32)
     level: str = Field(max_length=8)
+    # The team the loop is focused on; empty while a pool loop is still unfocused.
     team: str = Field(max_length=64)
+    # The hiring pool the loop runs in (centralized hiring), or empty.
+    pool: str = Field(default="", max_length=64)
+    # Teams the candidate leans toward, captured at the recruiter screen.
+    preferences: list[str] = _json(list)
     recruiter_id: int = Field(foreign_key="interviewer.id")
     hiring_manager_id: int = Field(foreign_key="interviewer.id")
     technical_format: str = Field(default="discussion", max_length=32)

@@ -53,8 +53,8 @@ class Loops:
     def __init__(self, session: Session):
         self.session = session
 
-    def get(self, loop_id: int) -> Loop | None:
-        return self.session.get(Loop, loop_id)
+    def get(self, loop_id: int, *, lock: bool = False) -> Loop | None:
+        return self.session.get(Loop, loop_id, with_for_update=lock or None)
 
     def add(self, loop: Loop) -> Loop:
         self.session.add(loop)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,8 @@ STAGE_KINDS = ("meeting", "take_home", "decision", "choice")
 FORMAT_KINDS = ("meeting", "take_home")
 GATES = ("positive_feedback",)
 
-TOP_KEYS = ("roles", "interview_types", "levels", "accommodations", "tracks", "teams")
+TOP_KEYS = ("roles", "interview_types", "levels", "accommodations", "tracks", "teams", "pools")
+POOL_KEYS = ("title", "teams", "skill", "function", "levels")
 ACCOMMODATION_KEYS = ("extra_minutes_per_interview", "extra_break_minutes")
 TRACK_KEYS = ("title", "stages")
 STAGE_KEYS = (
@@ -39,7 +40,10 @@ STAGE_KEYS = (
     "panel_size",
     "seats",
     "formats",
+    "captures",
 )
+# What a stage's feedback form may also ask (besides signal, ratings and notes).
+CAPTURES = ("team_preferences",)
 FORMAT_KEYS = ("key", "title", "kind", "seats", "work_hours", "due_days", "break_minutes")
 SEAT_KEYS = (
     "key",
@@ -113,6 +117,7 @@ class StageTemplate:
     chosen_format: str | None = None
     work_hours: tuple[int, int] | None = None
     due_days: int | None = None
+    captures: tuple[str, ...] = ()
 
     def format_keys(self) -> tuple[str, ...]:
         return tuple(f.key for f in self.formats)
@@ -152,6 +157,18 @@ class TrackTemplate:
 
 
 @dataclass(frozen=True)
+class Pool:
+    """Teams with shared needs that run one hiring process together (centralized hiring)."""
+
+    key: str
+    title: str
+    teams: tuple[str, ...]
+    levels: tuple[str, ...]
+    skill: str = ""
+    function: str = ""
+
+
+@dataclass(frozen=True)
 class TemplateBook:
     levels: tuple[tuple[str, str], ...]
     roles: tuple[str, ...]
@@ -159,6 +176,7 @@ class TemplateBook:
     accommodation_limits: Accommodation
     tracks: Mapping[str, TrackTemplate]
     team_stages: Mapping[tuple[str, str], tuple[StageTemplate, ...]]
+    pools: Mapping[str, Pool] = field(default_factory=dict)
 
     def level_title(self, level: str) -> str:
         return self.levels[self._level_index(level)][1]
@@ -470,13 +488,35 @@ class _Validator:
                 team_stages[(team, track_key)] = self.team_override(
                     tracks[track_key], override, path
                 )
+        raw_pools = self.table(data.get("pools", {}), ("pools",), [*data.get("pools", {})])
+        pools = {key: self.pool(key, value) for key, value in raw_pools.items()}
         return TemplateBook(
+            pools=pools,
             levels=tuple(levels.items()),
             roles=self.roles,
             interview_types=self.interview_types,
             accommodation_limits=limits,
             tracks=tracks,
             team_stages=team_stages,
+        )
+
+    def pool(self, key: str, raw: Any) -> Pool:
+        path: PathKey = ("pools", key)
+        table = self.table(raw, path, POOL_KEYS)
+        teams = self.strings(table, "teams", path)
+        if len(teams) < 2:
+            raise self.fail((*path, "teams"), f"pool {key!r} needs at least two teams")
+        levels = self.strings(table, "levels", path) or self.level_keys
+        for level in levels:
+            if level not in self.level_keys:
+                raise self.fail((*path, "levels"), f"pool {key!r}: unknown level {level!r}")
+        return Pool(
+            key=key,
+            title=self.text(table, "title", path, default=key),
+            teams=teams,
+            levels=tuple(levels),
+            skill=self.text(table, "skill", path, default="-") if "skill" in table else "",
+            function=self.text(table, "function", path, default="-") if "function" in table else "",
         )
 
     def track(self, key: str, raw: Any) -> TrackTemplate:
@@ -521,6 +561,12 @@ class _Validator:
             )
         elif "formats" in raw:
             raise self.fail((*path, "formats"), 'only a kind = "choice" stage has formats')
+        captures = self.strings(raw, "captures", path)
+        for capture in captures:
+            if capture not in CAPTURES:
+                raise self.fail(
+                    (*path, "captures"), f"unknown capture {capture!r}; one of {CAPTURES}"
+                )
         stage = StageTemplate(
             key=key,
             title=self.text(raw, "title", path, key),
@@ -534,6 +580,7 @@ class _Validator:
             gate=gate,
             panel_size=self.pair(raw, "panel_size", path, lo=0),
             formats=formats,
+            captures=captures,
         )
         self.check_panel(stage, path)
         return stage

@@ -1,0 +1,344 @@
+"""Centralized hiring: pivots that never start a loop over.
+
+A pivot focuses a pool loop on one of its teams, or moves the candidate to
+another team or pool. What is finished stays finished (its feedback carries
+over untouched); booked interviews whose people still fit the new team are
+kept, the others are replaced in the same slot or the stage is re-planned; the
+hiring-manager role moves to the new team's manager; later panels come from
+the new team.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot import messages
+from bot.errors import Conflict, InputError, NotFound
+from bot.loops import InvalidForm, LoopService
+from bot.outbox import enqueue
+from storage.models import Decision, Interview, Loop, Stage
+from storage.uow import UnitOfWork
+
+FINISHED = ("completed", "decided")
+
+
+class PivotService:
+    def __init__(self, loops: LoopService):
+        self.loops = loops
+
+    # --- where a loop can go -----------------------------------------------------------------
+
+    def targets(self, uow: UnitOfWork, loop: Loop) -> list[tuple[str, str]]:
+        """(value, label) for each place the loop can pivot to."""
+        options = []
+        pool_teams = self.loops.pool_teams(loop.pool)
+        for team in self.loops.teams(uow):
+            if team == loop.team:
+                continue
+            verb = "Focus on" if team in pool_teams and not loop.team else "Move to"
+            options.append((f"team:{team}", f"{verb} {team}"))
+        for key, pool in self.loops.templates.pools.items():
+            if key != loop.pool or loop.team:
+                options.append((f"pool:{key}", f"Move to the {pool.title} pool (unfocused)"))
+        return options
+
+    def pools_overview(self, uow: UnitOfWork) -> dict:
+        """/loop-pool: every pool, its teams and needs, and the loops running in it."""
+        rows = []
+        for key, pool in self.loops.templates.pools.items():
+            needs = " · ".join(x for x in (pool.skill, pool.function) if x)
+            details = f"{needs + ' · ' if needs else ''}levels {', '.join(pool.levels)}"
+            lines = []
+            for loop in uow.loops.open_loops():
+                if loop.pool != key:
+                    continue
+                candidate = uow.loops.candidate(loop.candidate_id)
+                focus = f"focused on {loop.team}" if loop.team else "not focused yet"
+                leans = f", leans toward {', '.join(loop.preferences)}" if loop.preferences else ""
+                lines.append(f"• {candidate.name} ({loop.level}) — {focus}{leans}")
+            rows.append(
+                (
+                    f"{pool.title} (`{key}`)",
+                    details,
+                    pool.teams,
+                    "\n".join(lines) or "No open loops.",
+                )
+            )
+        return messages.pools_message(rows)
+
+    def form(self, uow: UnitOfWork, loop_id: int, actor: str) -> dict:
+        loop = self._open_loop(uow, loop_id, actor)
+        candidate = uow.loops.candidate(loop.candidate_id)
+        return messages.pivot_modal(
+            loop.id,
+            candidate.name,
+            self.loops.place(loop),
+            loop.preferences,
+            self.targets(uow, loop),
+        )
+
+    def _open_loop(self, uow: UnitOfWork, loop_id: int, actor: str) -> Loop:
+        loop = uow.loops.get(loop_id, lock=True)
+        if loop is None:
+            raise NotFound("That loop no longer exists.")
+        self.loops.require_recruiter_or_manager(uow, loop, actor)
+        if loop.status != "open":
+            raise Conflict("This loop is closed.")
+        return loop
+
+    # --- the pivot ----------------------------------------------------------------------------
+
+    def pivot(
+        self,
+        uow: UnitOfWork,
+        loop_id: int,
+        target: str,
+        manager: str,
+        reason: str,
+        actor: str,
+        now: datetime,
+    ) -> str:
+        loop = self._open_loop(uow, loop_id, actor)
+        team, pool = self._parse(uow, loop, target)
+        new_manager = self._manager(uow, loop, team, pool, manager)
+        if not reason.strip():
+            raise InvalidForm(
+                [
+                    InputError(
+                        "reason",
+                        "say why, for the record",
+                        "Candidate prefers streaming's on-call model",
+                    )
+                ]
+            )
+        before = self.loops.place(loop)
+        old_manager = uow.interviewers.get(loop.hiring_manager_id)
+        loop.team, loop.pool = team, pool
+        loop.hiring_manager_id = new_manager.id
+        loop.updated_at = now
+        uow.session.add(loop)
+        uow.session.flush()
+        after = self.loops.place(loop)
+
+        kept, replaced, replanned = self._relay_stages(uow, loop, now)
+        current = self._current_stage(uow, loop)
+        note = f"{before} → {after}: {reason.strip()}" + (
+            f" (hiring manager {old_manager.name} → {new_manager.name})"
+            if old_manager.id != new_manager.id
+            else ""
+        )
+        uow.loops.add_decision(
+            Decision(
+                loop_id=loop.id,
+                stage_id=current.id,
+                kind="pivot",
+                decided_by=actor,
+                decided_at=now,
+                note=note,
+            )
+        )
+        uow.audit.record(
+            actor,
+            "loop_pivoted",
+            loop.id,
+            from_=before,
+            to=after,
+            reason=reason.strip(),
+            hiring_manager_from=old_manager.slack_user_id,
+            hiring_manager_to=new_manager.slack_user_id,
+            kept=kept,
+            replaced=replaced,
+            replanned=replanned,
+        )
+        self._announce(
+            uow,
+            loop,
+            before,
+            after,
+            reason.strip(),
+            actor,
+            old_manager.slack_user_id,
+            new_manager.slack_user_id,
+            now,
+        )
+        for stage in uow.loops.stages(loop.id):
+            if uow.outbox.has_ref(f"stage:{stage.id}:rollup"):
+                self.loops.refresh_rollup(uow, loop, stage, now)
+        self.loops.refresh_root(uow, loop)
+        return f"Pivoted to {after}."
+
+    def _parse(self, uow: UnitOfWork, loop: Loop, target: str) -> tuple[str, str]:
+        kind, _, name = target.partition(":")
+        if kind == "team" and name in self.loops.teams(uow) and name != loop.team:
+            # A team of the loop's pool keeps the loop in the pool, focused on it.
+            return name, loop.pool if name in self.loops.pool_teams(loop.pool) else ""
+        if kind == "pool" and name in self.loops.templates.pools:
+            if loop.level not in self.loops.templates.pools[name].levels:
+                raise InvalidForm(
+                    [InputError("target", f"the pool does not hire {loop.level}", "a team")]
+                )
+            return "", name
+        raise InvalidForm([InputError("target", "choose where the loop goes", "a team")])
+
+    def _manager(self, uow: UnitOfWork, loop: Loop, team: str, pool: str, chosen: str):
+        allowed = {team} if team else self.loops.pool_teams(pool)
+        if chosen:
+            person = uow.interviewers.by_slack_id(chosen)
+        else:
+            current = uow.interviewers.get(loop.hiring_manager_id)
+            sole = self.loops.team_manager(uow, team) if team else None
+            person = (
+                uow.interviewers.by_slack_id(sole)
+                if sole
+                else current
+                if allowed & set(current.teams)
+                else None
+            )
+        if (
+            person is None
+            or "hiring_manager" not in person.roles
+            or not allowed & set(person.teams)
+        ):
+            raise InvalidForm(
+                [
+                    InputError(
+                        "hiring_manager",
+                        f"choose a hiring manager of {' or '.join(allowed)}",
+                        "the team's own hiring manager",
+                    )
+                ]
+            )
+        return person
+
+    def _current_stage(self, uow: UnitOfWork, loop: Loop) -> Stage:
+        stages = uow.loops.stages(loop.id)
+        return next((s for s in stages if s.status not in ("decided", "skipped")), stages[-1])
+
+    def _relay_stages(self, uow: UnitOfWork, loop: Loop, now: datetime):
+        """Lay the loop's unfinished stages out as the new team runs them; keep finished
+        ones untouched. Returns what happened to booked interviews."""
+        wanted = [
+            t.key
+            for t in self.loops.templates.stages_for(loop.track, loop.team or None, loop.level)
+        ]
+        rows = uow.loops.stages(loop.id)
+        finished = [r for r in rows if r.status in FINISHED or self._under_way(uow, r, now)]
+        finished_keys = {r.key for r in finished}
+        open_rows = {r.key: r for r in rows if r not in finished and r.status != "skipped"}
+        position = max((r.position for r in finished), default=-1) + 1
+        kept: list[int] = []
+        replaced: list[int] = []
+        replanned: list[str] = []
+        for key in wanted:
+            if key in finished_keys:
+                continue  # never repeat a finished stage
+            row = open_rows.pop(key, None)
+            if row is None:
+                row = uow.loops.add_stage(Stage(loop_id=loop.id, key=key, position=position))
+            row.position = position
+            position += 1
+            uow.session.add(row)
+            if row.status == "scheduled":
+                self._rebook(uow, loop, row, now, kept, replaced, replanned)
+            elif row.status == "proposed":
+                self.loops.propose(uow, loop, row, now, refresh_root=False)
+                replanned.append(row.key)
+        for row in open_rows.values():  # stages the new team's loop does not have
+            for interview in uow.loops.interviews(row.id):
+                if interview.status == "confirmed":
+                    self.loops.cancel_interview(
+                        uow, loop, interview, "the loop moved to another team"
+                    )
+            row.status = "skipped"
+            row.position = 1000 + row.position
+            uow.session.add(row)
+        return kept, replaced, replanned
+
+    @staticmethod
+    def _under_way(uow: UnitOfWork, stage: Stage, now: datetime) -> bool:
+        return stage.status == "scheduled" and any(
+            i.start_at <= now for i in uow.loops.interviews(stage.id) if i.status != "cancelled"
+        )
+
+    def _rebook(self, uow, loop: Loop, stage: Stage, now: datetime, kept, replaced, replanned):
+        """Keep each booked interviewer who still fits the loop; replace the others in
+        their slot; re-plan the stage when someone cannot be replaced."""
+        for interview in [i for i in uow.loops.interviews(stage.id) if i.status == "confirmed"]:
+            if self._still_fits(uow, loop, interview):
+                kept.append(interview.id)
+                continue
+            self.loops.cancel_interview(uow, loop, interview, "the loop moved to another team")
+            uow.session.flush()
+            booked = self.loops.replace_in_slot(
+                uow,
+                loop,
+                stage,
+                interview,
+                now,
+                replacing="the previous team's interviewer",
+                fixed={"hiring_manager": loop.hiring_manager_id},
+            )
+            if booked is None:
+                self.loops.replan_stage(uow, loop, stage, now, "the loop moved to another team")
+                replanned.append(stage.key)
+                return
+            replaced.append(interview.id)
+
+    def _still_fits(self, uow: UnitOfWork, loop: Loop, interview: Interview) -> bool:
+        if interview.role == "hiring_manager":
+            return interview.interviewer_id == loop.hiring_manager_id
+        if interview.role == "recruiter":
+            return True  # the recruiter runs the loop wherever it goes
+        person = uow.interviewers.get(interview.interviewer_id)
+        return bool(self.loops.teams_of(loop) & set(person.teams))
+
+    def _announce(
+        self,
+        uow,
+        loop: Loop,
+        before: str,
+        after: str,
+        reason: str,
+        actor: str,
+        old_manager: str,
+        new_manager: str,
+        now: datetime,
+    ) -> None:
+        candidate = uow.loops.candidate(loop.candidate_id)
+        key = f"loop:{loop.id}:pivot:{int(now.timestamp())}"
+        text = f"↪ *Pivoted* from {before} to {after} by <@{actor}>: {reason}" + (
+            f" Hiring manager is now <@{new_manager}>." if new_manager != old_manager else ""
+        )
+        enqueue(
+            uow,
+            f"{key}:thread",
+            "chat.postMessage",
+            thread_ref=self.loops.root_ref(loop.id),
+            **messages.thread_note(text),
+        )
+        if new_manager != old_manager:
+            enqueue(
+                uow,
+                f"{key}:new-manager",
+                "chat.postMessage",
+                channel=new_manager,
+                **messages.pivot_summary(
+                    self.loops.view(uow, loop),
+                    before,
+                    after,
+                    reason,
+                    self.loops.stage_views(uow, loop),
+                    self.loops.loop_summary(uow, loop, now),
+                    loop.preferences,
+                ),
+            )
+            enqueue(
+                uow,
+                f"{key}:old-manager",
+                "chat.postMessage",
+                channel=old_manager,
+                **messages.recruiter_note(
+                    f"*{candidate.name}*'s loop moved from {before} to {after}; "
+                    f"<@{new_manager}> is its hiring manager now."
+                ),
+            )
