@@ -872,6 +872,7 @@ class LoopService:
             min_notice=request.min_notice if notice is None else notice,
             alternative_days=0,
             allow_repeat=False,
+            exact_start=True,
         )
         if template.kind == "take_home":
             request = replace(request, not_before=start, min_notice=timedelta(0))

@@ -454,6 +454,18 @@ def decision_root(loop: LoopView, stages: Sequence[StageView]) -> dict:
             _section(states),
             *([_section(LOOP_OUTCOMES[loop.status])] if loop.status in LOOP_OUTCOMES else []),
             _context(f"Loop #{loop.loop_id} · stage updates and decisions in the thread"),
+            # Centralized hiring: the loop can pivot at any stage, not only at decisions.
+            *(
+                [
+                    {
+                        "type": "actions",
+                        "block_id": f"loop:{loop.loop_id}",
+                        "elements": [_button("Pivot", PIVOT, str(loop.loop_id))],
+                    }
+                ]
+                if loop.status == "open"
+                else []
+            ),
         ],
     }
 

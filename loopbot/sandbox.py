@@ -184,9 +184,16 @@ class Sandbox:
         return calls[-1].response["view"]
 
     def give_feedback(
-        self, user: str, interview_id: int, signal: str, notes: str, rating: str = "3"
+        self,
+        user: str,
+        interview_id: int,
+        signal: str,
+        notes: str,
+        rating: str = "3",
+        preferences: list[str] | None = None,
     ) -> Response:
-        """Open the feedback form from the DM button and submit it."""
+        """Open the feedback form from the DM button and submit it (with the teams the
+        candidate leans toward, when the form asks)."""
         message = next(
             m
             for m in reversed(self.dms(user))
@@ -199,6 +206,8 @@ class Sandbox:
         for block in form["blocks"]:
             if block.get("block_id", "").startswith("rating:"):
                 values[block["block_id"]] = rating
+        if preferences is not None:
+            values["preferences"] = preferences
         response = self.submit(user, form, values)
         self.settle()
         return response
@@ -285,6 +294,18 @@ class Sandbox:
         self.feedback_from_all(stage.id, signal)
         return self.stage(loop_id, key)
 
+    def pivot(
+        self, user: str, loop_id: int, target: str, reason: str, manager: str = ""
+    ) -> Response:
+        """Press Pivot on the loop's thread and submit the form."""
+        self.press(user, "loop_pivot", value=str(loop_id))
+        values = {"target": target, "reason": reason}
+        if manager:
+            values["hiring_manager"] = manager
+        response = self.submit(user, self.last_modal("pivot_loop"), values)
+        self.settle()
+        return response
+
     def decide(self, user: str, action_id: str, stage_id: int) -> None:
         """Press a decision button (advance, decline, offer) in the loop's thread."""
         self.press(user, action_id, value=str(stage_id))
@@ -306,6 +327,9 @@ def _state_value(element: dict, value: Any) -> dict:
     kind = element["type"]
     if kind == "users_select":
         return {"type": kind, "selected_user": value}
+    if kind == "checkboxes":
+        options = {o["value"]: o for o in element.get("options", [])}
+        return {"type": kind, "selected_options": [options.get(v, {"value": v}) for v in value]}
     if kind in ("static_select", "radio_buttons"):
         options = element.get("options", [])
         chosen = next((o for o in options if o["value"] == value), None)

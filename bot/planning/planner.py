@@ -64,6 +64,9 @@ class PlanRequest:
     relax_cap: bool = False
     allow_repeat: bool = False
     alternative_days: int = ALTERNATIVE_DAYS
+    # Start exactly at each window's start instead of on the quarter-hour grid: filling one
+    # seat of a booked panel, whose later blocks sit wherever the breaks put them.
+    exact_start: bool = False
 
     def __post_init__(self) -> None:
         require_zone(self.candidate_tz, "candidate_tz")
@@ -263,6 +266,10 @@ class _Planner:
     def _starts(self, windows: Sequence[Interval], duration: timedelta):
         """Candidate start times, earliest first, for a panel lasting ``duration``."""
         for window in windows:
+            if self.request.exact_start:
+                if window.start >= self.earliest and window.start + duration <= window.end:
+                    yield window.start
+                continue
             first = max(window.start, self.earliest)
             local = first.astimezone(self.zone)
             aligned = local.replace(

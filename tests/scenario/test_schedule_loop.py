@@ -405,3 +405,18 @@ def _make_due(box, message_id):
         message.next_attempt_at = datetime.now(UTC)
         uow.session.add(message)
         uow.commit()
+
+
+def test_a_panelist_late_in_the_panel_is_replaced_in_their_exact_slot(panel_box):
+    # Blocks after the first start wherever the breaks put them, off the quarter-hour grid.
+    interviews = sorted(_book_panel(panel_box), key=lambda i: i.start_at)
+    late = next(i for i in interviews[1:] if i.role == "engineer" and i.start_at.minute % 15)
+    with panel_box.runtime.uow() as uow:
+        user = uow.interviewers.get(late.interviewer_id).slack_user_id
+    dm = next(m for m in panel_box.dms(user) if "Can't make it" in json.dumps(m))
+    panel_box.click(user, dm, "interview_decline")
+    panel_box.settle()
+    [replacement] = [
+        i for i in rows(panel_box, Interview) if i.id not in {x.id for x in interviews}
+    ]
+    assert (replacement.start_at, replacement.end_at) == (late.start_at, late.end_at)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, time, timedelta
 
-from bot.planning.model import Booking, Interval, NoPlan, Plan
+from bot.planning.model import Booking, Interval, Interviewer, NoPlan, Plan
 from bot.planning.planner import PlanRequest, plan_stage
 from bot.planning.templates import SeatTemplate, StageTemplate, load_templates
 
@@ -293,3 +293,32 @@ def test_take_home_without_a_reviewer_is_a_no_plan():
     assert isinstance(result, NoPlan)
     assert result.shortages[0].interview_type == "take_home_review"
     assert result.shortages[0].window == Interval(NOW, NOW + timedelta(days=7))
+
+
+def test_exact_start_fills_a_seat_off_the_quarter_hour_grid():
+    from dataclasses import replace as with_changes
+
+    from bot.planning.model import Interval as Window
+
+    stage = load_templates().stage("ic", None, "recruiter_screen")
+    person = Interviewer(
+        id=1,
+        name="R",
+        roles=frozenset({"recruiter"}),
+        teams=frozenset({"t"}),
+        interview_types=frozenset({"recruiter_screen"}),
+        tz="UTC",
+    )
+    start = datetime(2026, 11, 24, 13, 35, tzinfo=UTC)
+    request = PlanRequest(
+        stage=stage,
+        teams=frozenset({"t"}),
+        candidate_tz="UTC",
+        availability=[Window(start, start + timedelta(minutes=30))],
+        roster=[person],
+        not_before=start - timedelta(days=1),
+        alternative_days=0,
+    )
+    assert isinstance(plan_stage(request), NoPlan)  # 13:35 is off the grid
+    plan = plan_stage(with_changes(request, exact_start=True))
+    assert plan.slots[0].start == start
