@@ -162,7 +162,9 @@ class PivotService:
             now,
         )
         for stage in uow.loops.stages(loop.id):
-            if uow.outbox.has_ref(f"stage:{stage.id}:rollup"):
+            # Decided stages read the same after a pivot; the live ones change hands.
+            live = stage.status not in ("decided", "skipped")
+            if live and uow.outbox.has_ref(f"stage:{stage.id}:rollup"):
                 self.loops.refresh_rollup(uow, loop, stage, now)
         self.loops.refresh_root(uow, loop)
         return f"Pivoted to {after}."

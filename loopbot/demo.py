@@ -13,10 +13,11 @@ import logging
 import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
+from importlib.resources import files
 from pathlib import Path
 
 from bot.clock import ManualClock
-from loopbot.sandbox import Sandbox
+from loopbot.sandbox import WEEKDAYS, Sandbox
 from loopbot.transcript import blocks_to_text, render_transcript
 
 RECRUITER = "U0REC01"  # Rosa, New York
@@ -92,7 +93,8 @@ def run_demo(verbose: bool = False, out=None) -> int:
     clock = ManualClock(demo_start(datetime.now(UTC)))
     with tempfile.TemporaryDirectory(prefix="loopbot-demo-") as tmp:
         database = f"sqlite:///{Path(tmp) / 'demo.db'}"
-        with Sandbox(database, clock=clock) as box:
+        sample = files("loopbot").joinpath("sample_templates.toml")
+        with Sandbox(database, clock=clock, env={"LOOPBOT_TEMPLATES_FILE": str(sample)}) as box:
             box.import_roster()
             demo = Demo(box, out)
             out.write(
@@ -103,6 +105,7 @@ def run_demo(verbose: bool = False, out=None) -> int:
             )
             _scheduling(demo)
             _feedback_and_decisions(demo)
+            _centralized_hiring(demo)
     out.write("\nDemo finished.\n")
     return 0
 
@@ -303,3 +306,70 @@ def _feedback_and_decisions(demo: Demo) -> None:
     demo.say("Rosa opens loopbot's Home tab")
     box.slack.app_home_opened(RECRUITER)
     demo.show()
+
+
+def _centralized_hiring(demo: Demo) -> None:
+    box = demo.box
+    demo.scene("10. Centralized hiring: one loop for two teams, and a pivot that keeps it all")
+    demo.say(
+        "Rosa types: /schedule-loop Margaret Hamilton L6 backend  (the backend pool: "
+        "payments + streaming)"
+    )
+    demo.schedule(
+        {
+            "candidate_name": "Margaret Hamilton",
+            "candidate_email": "margaret@example.com",
+            "track": "ic",
+            "level": "L6",
+            "team": "pool:backend",
+            "recruiter": RECRUITER,
+            "hiring_manager": PAYMENTS_HM,
+            "candidate_tz": "Europe/London",
+            "availability": WEEKDAYS,
+            "technical_format": "discussion",
+        },
+        text="Margaret Hamilton L6 backend",
+    )
+    demo.show()
+    margaret = box.loop_id("Margaret Hamilton")
+
+    screen = box.book(margaret, "recruiter_screen")
+    box.until_over(screen.id)
+    [(interview, _)] = box.interviews(screen.id)
+    demo.skip("The recruiter screen is booked and held.")
+    demo.say("Rosa's feedback form asks which teams Margaret leans toward; she ticks streaming")
+    box.give_feedback(
+        RECRUITER,
+        interview.id,
+        "yes",
+        "Wants to work on live video at scale; open to payments too.",
+        preferences=["streaming"],
+    )
+    demo.show(modals=True)
+    box.decide(RECRUITER, "decision_advance", screen.id)
+    for key in ("manager_screen", "technical_screen"):
+        stage = box.run_stage(margaret, key)
+        box.decide(PAYMENTS_HM, "decision_advance", stage.id)
+    demo.skip("Manager screen and technical discussion happen; Priya advances her each time.")
+    demo.say("Round 1 is planned from the whole pool while the loop is unfocused")
+    round_1 = box.book(margaret, "round_1")
+    demo.show()
+    box.until_over(round_1.id)
+    box.feedback_from_all(round_1.id, "strong_yes")
+    demo.skip("Round 1 is held; the panel's feedback is a strong yes.")
+    demo.say("Anyone can ask which pools exist: /loop-pool")
+    box.slack.slash_command("/loop-pool", "", RECRUITER)
+    demo.show()
+
+    demo.say("At the decision point Rosa presses Pivot: focus on streaming, as Margaret wants")
+    box.pivot(
+        RECRUITER,
+        margaret,
+        "team:streaming",
+        "Margaret leans toward streaming and both panels agree she fits there.",
+    )
+    demo.show(modals=True)
+    demo.say("Sven, streaming's hiring manager now, presses Advance to Round 2")
+    box.decide(STREAMING_HM, "decision_advance", round_1.id)
+    demo.show()
+    demo.thread("Margaret Hamilton")
