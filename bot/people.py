@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 
 from bot.roster import RosterEntry
 from storage.models import Interviewer
@@ -54,14 +54,20 @@ def export_roster(uow: UnitOfWork) -> list[RosterEntry]:
     ]
 
 
-def fill_missing_zones(uow: UnitOfWork, slack_zone: Callable[[str], str | None]) -> int:
-    """People imported without a tz get the one their Slack profile says (users.info)."""
+def people_without_zone(uow: UnitOfWork) -> list[str]:
+    """Slack ids of people imported without a tz: their Slack profile decides it."""
+    return [p.slack_user_id for p in uow.interviewers.all() if p.tz is None]
+
+
+def set_zones(uow: UnitOfWork, zones: Mapping[str, str]) -> int:
+    """Record the zones Slack's users.info gave (only where none is set yet)."""
     filled = 0
-    for person in uow.interviewers.all():
-        if person.tz is None:
-            zone = slack_zone(person.slack_user_id)
-            if zone:
-                person.tz = zone
-                uow.session.add(person)
-                filled += 1
+    for slack_id, zone in zones.items():
+        person = uow.interviewers.by_slack_id(slack_id)
+        if person is not None and person.tz is None and zone:
+            person.tz = zone
+            uow.session.add(person)
+            filled += 1
+    if filled:
+        uow.audit.record("loopbot", "zones_from_slack", people=sorted(zones))
     return filled

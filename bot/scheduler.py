@@ -30,8 +30,12 @@ log = logging.getLogger(__name__)
 MISFIRE_GRACE = timedelta(days=14)
 Handler = Callable[[str, int], None]
 
+MAINTENANCE_EVERY = timedelta(minutes=10)
+MAINTENANCE_JOB = "loopbot:maintenance"
+
 # The one handler of this process (APScheduler's rule: one scheduler per job store).
 _handler: Handler | None = None
+_maintain: Callable[[], None] | None = None
 
 
 def fire(kind: str, interview_id: int) -> None:
@@ -42,16 +46,30 @@ def fire(kind: str, interview_id: int) -> None:
     _handler(kind, interview_id)
 
 
+def maintain() -> None:
+    """The periodic upkeep job (module-level, no arguments, like every stored job)."""
+    if _maintain is not None:
+        _maintain()
+
+
 def job_id(interview_id: int, kind: str) -> str:
     return f"interview:{interview_id}:{kind}"
 
 
 class PromptScheduler:
-    def __init__(self, engine: Engine, handler: Handler, *, paused: bool = False):
+    def __init__(
+        self,
+        engine: Engine,
+        handler: Handler,
+        *,
+        paused: bool = False,
+        maintain: Callable[[], None] | None = None,
+    ):
         """`paused=True` keeps the job store but never fires on the wall clock: the demo
         and the tests move their own clock and call `run_due`."""
         self.handler = handler
         self.paused = paused
+        self.maintain = maintain
         self.scheduler = BackgroundScheduler(
             jobstores={"default": SQLAlchemyJobStore(engine=engine)},
             job_defaults={
@@ -63,16 +81,28 @@ class PromptScheduler:
         )
 
     def start(self) -> None:
-        global _handler
+        global _handler, _maintain
         _handler = self.handler
+        _maintain = self.maintain
         self.scheduler.start(paused=self.paused)
+        if self.maintain is not None and not self.paused:
+            # Belt and braces: a prompt whose job was lost (a handler error, a crash between
+            # commit and sync) is found again from the database within MAINTENANCE_EVERY.
+            self.scheduler.add_job(
+                maintain,
+                trigger="interval",
+                seconds=int(MAINTENANCE_EVERY.total_seconds()),
+                id=MAINTENANCE_JOB,
+                replace_existing=True,
+            )
 
     def shutdown(self) -> None:
-        global _handler
+        global _handler, _maintain
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
         if _handler is self.handler:
             _handler = None
+            _maintain = None
 
     def replace(self, interview_id: int, wanted: Mapping[str, datetime]) -> None:
         """Make the interview's jobs exactly `wanted` (kind → when)."""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from datetime import timedelta
 
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import text
 
 import handlers
@@ -16,6 +18,7 @@ from bot.executor import InFlightExecutor
 from bot.feedback import FeedbackService
 from bot.loops import LoopService
 from bot.outbox import OutboxSender
+from bot.people import people_without_zone, set_zones
 from bot.pivots import PivotService
 from bot.planning.templates import load_templates
 from bot.prompts import PromptService, PromptTimes
@@ -64,7 +67,9 @@ class Runtime:
             ),
         )
         # A movable clock (demo, tests) drives the scheduler itself through run_due().
-        self.scheduler = PromptScheduler(self.engine, self.fire_prompt, paused=clock is not None)
+        self.scheduler = PromptScheduler(
+            self.engine, self.fire_prompt, paused=clock is not None, maintain=self.maintain
+        )
         self.uow.after_commit.append(lambda work: self.sync_prompts(work.changed_interviews))
         self.listeners = InFlightExecutor()
         self.bolt = create_bolt_app(settings, self.client, self.uow, self.listeners)
@@ -94,6 +99,30 @@ class Runtime:
         for interview_id, jobs in wanted.items():
             self.scheduler.replace(interview_id, jobs)
 
+    def fill_zones(self) -> int:
+        """People on the roster without a tz get the one their Slack profile says. The
+        Slack calls happen outside any database transaction."""
+        with self.uow() as uow:
+            missing = people_without_zone(uow)
+        zones = {}
+        for slack_id in missing:
+            try:
+                zone = self.client.users_info(user=slack_id)["user"].get("tz")
+            except SlackApiError as error:
+                log.warning("users.info for %s failed: %s", slack_id, error.response.get("error"))
+                continue
+            if zone:
+                zones[slack_id] = zone
+        with self.uow() as uow:
+            filled = set_zones(uow, zones)
+            uow.commit()
+        return filled
+
+    def maintain(self) -> None:
+        """Periodic upkeep on the scheduler's thread: jobs re-synced, zones filled in."""
+        self.sync_prompts()
+        self.fill_zones()
+
     def run_due_prompts(self) -> int:
         """Fire every prompt due at the (movable) clock's now."""
         return self.scheduler.run_due(self.clock.now())
@@ -121,6 +150,8 @@ class Runtime:
             self.sender.start()
             self.scheduler.start()
             self.sync_prompts()  # the database is the source of truth
+            # Slack lookups must not hold up the first request: they run on their own thread.
+            threading.Thread(target=self.fill_zones, name="loopbot-zones", daemon=True).start()
 
     def serve_forever(self, host: str = "0.0.0.0") -> None:
         self.start_workers()

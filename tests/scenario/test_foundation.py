@@ -71,3 +71,23 @@ def test_slack_retry_of_an_event_is_handled_once(sandbox):
     sandbox.fake.wait_for("views.publish")
     time.sleep(0.3)
     assert len(sandbox.fake.calls_to("views.publish")) == 1
+
+
+def test_people_without_a_zone_get_the_one_their_slack_profile_says(make_sandbox):
+    from loopbot.sandbox import sample_roster_csv
+
+    box = make_sandbox()
+    roster = sample_roster_csv().replace(
+        "U0PAY08,Hana Sato,hana@example.com,engineer,payments,coding;system_design,Asia/Kolkata",
+        "U0PAY08,Hana Sato,hana@example.com,engineer,payments,coding;system_design,",
+    )
+    box.roster_csv = roster
+    box.import_roster()
+    box.fake.add_user("U0PAY08", "Hana Sato", "hana@example.com", "Asia/Tokyo")
+    with box.runtime.uow() as uow:
+        assert uow.interviewers.by_slack_id("U0PAY08").tz is None
+    assert box.runtime.fill_zones() == 1
+    with box.runtime.uow() as uow:
+        assert uow.interviewers.by_slack_id("U0PAY08").tz == "Asia/Tokyo"
+    assert box.fake.calls_to("users.info")[-1].params["user"] == "U0PAY08"
+    assert box.runtime.fill_zones() == 0  # asked once; a set zone is never overwritten

@@ -98,8 +98,8 @@ def start(engine) -> Iterator[Callable[..., PromptScheduler]]:
     threads_before = set(scheduler_threads())
     made: list[PromptScheduler] = []
 
-    def start_(handler, *, paused: bool = False) -> PromptScheduler:
-        scheduler = PromptScheduler(engine, handler, paused=paused)
+    def start_(handler, *, paused: bool = False, maintain=None) -> PromptScheduler:
+        scheduler = PromptScheduler(engine, handler, paused=paused, maintain=maintain)
         made.append(scheduler)
         scheduler.start()
         return scheduler
@@ -320,3 +320,22 @@ def test_fire_goes_to_the_bound_handler_and_is_a_no_op_with_none(engine, start, 
     assert bot.scheduler._handler is None
     fire(PROMPT, 8)
     assert recorder.calls == [(PROMPT, 7)]
+
+
+# --- 8. periodic upkeep -------------------------------------------------------------------
+
+
+def test_a_running_scheduler_keeps_an_upkeep_job_that_resync_never_removes(engine, start):
+    ran = threading.Event()
+    scheduler = start(Recorder(), maintain=ran.set)
+    jobs = dict(scheduler.jobs())
+    assert "loopbot:maintenance" in jobs
+    scheduler.keep_only(set())
+    assert "loopbot:maintenance" in dict(scheduler.jobs())
+    bot.scheduler.maintain()  # what the stored job calls
+    assert ran.is_set()
+
+
+def test_a_paused_scheduler_has_no_upkeep_job(engine, start):
+    scheduler = start(Recorder(), paused=True, maintain=lambda: None)
+    assert "loopbot:maintenance" not in dict(scheduler.jobs())
