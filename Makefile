@@ -28,6 +28,7 @@ serve: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.unit.planning.bench_planner
+	$(BIN)/python -m tests.bench.bench_ack
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -7,6 +7,9 @@ import threading
 import time
 from datetime import timedelta
 
+from slack_bolt.middleware.authorization.single_team_authorization import (
+    SingleTeamAuthorization,
+)
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import text
 
@@ -71,7 +74,9 @@ class Runtime:
             self.engine, self.fire_prompt, paused=clock is not None, maintain=self.maintain
         )
         self.uow.after_commit.append(lambda work: self.sync_prompts(work.changed_interviews))
-        self.listeners = InFlightExecutor()
+        # Bolt acks from inside the listener, so a listener waiting on a slow Web API call
+        # holds a worker: keep plenty, or acks queue behind them (threads mostly wait on I/O).
+        self.listeners = InFlightExecutor(max_workers=64)
         self.bolt = create_bolt_app(settings, self.client, self.uow, self.listeners)
         handlers.register(self.bolt, self.services)
         self.http: HttpServer | None = None
@@ -118,6 +123,19 @@ class Runtime:
             uow.commit()
         return filled
 
+    def _warm_up(self) -> None:
+        """Ask Slack who we are now, not on the first request: Bolt otherwise calls
+        auth.test before it can acknowledge that request. Then fill in missing zones."""
+        try:
+            identity = self.client.auth_test()
+        except (SlackApiError, OSError) as error:
+            log.warning("auth.test at start failed (%s); the first request will retry it", error)
+        else:
+            for middleware in self.bolt._middleware_list:
+                if isinstance(middleware, SingleTeamAuthorization):
+                    middleware.auth_test_result = middleware.auth_test_result or identity
+        self.fill_zones()
+
     def maintain(self) -> None:
         """Periodic upkeep on the scheduler's thread: jobs re-synced, zones filled in."""
         self.sync_prompts()
@@ -151,7 +169,7 @@ class Runtime:
             self.scheduler.start()
             self.sync_prompts()  # the database is the source of truth
             # Slack lookups must not hold up the first request: they run on their own thread.
-            threading.Thread(target=self.fill_zones, name="loopbot-zones", daemon=True).start()
+            threading.Thread(target=self._warm_up, name="loopbot-warm-up", daemon=True).start()
 
     def serve_forever(self, host: str = "0.0.0.0") -> None:
         self.start_workers()
