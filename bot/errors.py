@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class LoopbotError(Exception):
     """Something a person can act on; `str()` is the sentence to show them."""
@@ -28,3 +30,11 @@ class NotFound(LoopbotError):
 
 class Conflict(LoopbotError):
     """The thing changed under the person (already decided, already booked…)."""
+
+
+class InvalidForm(LoopbotError):
+    """Several fields are wrong at once; each error names its field (a modal block id)."""
+
+    def __init__(self, errors: Sequence[InputError]):
+        self.errors = list(errors)
+        super().__init__("; ".join(str(e) for e in self.errors))

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from bot import messages
-from bot.errors import Conflict, InputError, NotFound, PermissionDenied
-from bot.loops import InvalidForm, LoopService
+from bot.errors import Conflict, InputError, InvalidForm, NotFound, PermissionDenied
+from bot.loops import LoopService
 from bot.outbox import enqueue
 from storage.models import Feedback, Interview
 from storage.uow import UnitOfWork

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import messages
-from bot.errors import Conflict, InputError, LoopbotError, NotFound, PermissionDenied
+from bot.errors import Conflict, InputError, InvalidForm, NotFound, PermissionDenied
 from bot.ics import Invite, render_invite
 from bot.outbox import enqueue
 from bot.planning.availability import AvailabilityError, parse_availability
@@ -29,14 +29,6 @@ from storage.uow import UnitOfWork
 POSITIVE = ("yes", "strong_yes")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 BOOKING_HORIZON = timedelta(days=45)
-
-
-class InvalidForm(LoopbotError):
-    """Several fields are wrong at once; each error names its field (a modal block id)."""
-
-    def __init__(self, errors: Sequence[InputError]):
-        self.errors = list(errors)
-        super().__init__("; ".join(str(e) for e in self.errors))
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot import messages
-from bot.errors import Conflict, InputError, NotFound
-from bot.loops import InvalidForm, LoopService
+from bot.errors import Conflict, InputError, InvalidForm, NotFound
+from bot.loops import LoopService
 from bot.outbox import enqueue
 from storage.models import Decision, Interview, Loop, Stage
 from storage.uow import UnitOfWork

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.errors import LoopbotError
+from bot.errors import InvalidForm, LoopbotError
 from bot.outbox import enqueue
 from bot.services import Services
 from storage.uow import UnitOfWork
@@ -29,6 +29,71 @@ def run_action(services: Services, respond, work: Work) -> bool:
     if answer:
         reply(respond, answer)
     return True
+
+
+Click = Callable[[UnitOfWork, datetime, str, str], str | None]
+Form = Callable[[UnitOfWork, datetime, str, str], dict]
+Submit = Callable[[UnitOfWork, datetime, str, str, dict[str, str]], object]
+
+
+def on_click(app, services: Services, action_id: str, work: Click) -> None:
+    """A button that changes something: ack, one transaction, an ephemeral answer."""
+
+    @app.action(action_id)
+    def clicked(ack, body, action, respond):
+        ack()
+        run_action(
+            services, respond, lambda uow, now: work(uow, now, body["user"]["id"], action["value"])
+        )
+
+
+def opens_form(app, services: Services, action_id: str, build: Form) -> None:
+    """A button that opens a modal: ack, build it (or say why not), views.open."""
+
+    @app.action(action_id)
+    def clicked(ack, body, action, client, respond):
+        ack()
+        try:
+            with services.uow() as uow:
+                view = build(uow, services.clock.now(), body["user"]["id"], action["value"])
+        except LoopbotError as error:
+            reply(respond, str(error))
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def on_submit(app, services: Services, callback_id: str, error_field: str, work: Submit) -> None:
+    """A modal submission: one transaction; its errors go back onto the form's fields
+    (`error_field` for errors that name no field)."""
+
+    @app.view(callback_id)
+    def submitted(ack, body, view):
+        try:
+            with services.uow() as uow:
+                work(
+                    uow,
+                    services.clock.now(),
+                    body["user"]["id"],
+                    view["private_metadata"],
+                    form_values(view),
+                )
+                uow.commit()
+        except InvalidForm as invalid:
+            ack(response_action="errors", errors=field_errors(invalid))
+            return
+        except LoopbotError as error:
+            ack(response_action="errors", errors={error_field: str(error)[:150]})
+            return
+        ack()
+
+
+def field_errors(invalid: InvalidForm) -> dict[str, str]:
+    """Slack shows each message under the input whose block_id it names."""
+    errors: dict[str, str] = {}
+    for error in invalid.errors:
+        text = f"{error.message} — for example: {error.example}" if error.example else error.message
+        errors.setdefault(error.field, text[:150])
+    return errors
 
 
 def tell(services: Services, user_id: str, key: str, text: str) -> None:
