@@ -111,5 +111,6 @@ class DecisionService:
                 uow.session.add(stage)
             for interview in uow.loops.interviews(stage.id):
                 if interview.status == "confirmed" and interview.start_at > now:
-                    interview.status = "cancelled"
-                    uow.session.add(interview)
+                    self.loops.cancel_interview(
+                        uow, loop, interview, f"the loop was closed ({status})", now
+                    )

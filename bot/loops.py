@@ -589,15 +589,7 @@ class LoopService:
             ),
         )
         if due is None:
-            invite = Invite(
-                uid=f"loopbot-interview-{interview.id}@loopbot",
-                start=interview.start_at,
-                end=interview.end_at,
-                summary=f"{template.title}: {view.candidate}",
-                description=f"{template.focus}\nYour part: {interview.interview_type}"
-                + (f"\nAccommodations: {view.accommodations}" if view.accommodations else ""),
-                attendee_email=person.email,
-            )
+            invite = self._invite_for(view, template, interview, person)
             enqueue(
                 uow,
                 f"interview:{interview.id}:ics",
@@ -607,6 +599,18 @@ class LoopService:
                 title=f"{template.title} — {view.candidate}",
                 content=render_invite(invite, now),
             )
+
+    @staticmethod
+    def _invite_for(view, template: StageTemplate, interview: Interview, person) -> Invite:
+        return Invite(
+            uid=f"loopbot-interview-{interview.id}@loopbot",
+            start=interview.start_at,
+            end=interview.end_at,
+            summary=f"{template.title}: {view.candidate}",
+            description=f"{template.focus}\nYour part: {interview.interview_type}"
+            + (f"\nAccommodations: {view.accommodations}" if view.accommodations else ""),
+            attendee_email=person.email,
+        )
 
     def swap(
         self, uow: UnitOfWork, stage_id: int, version: int, index: int, actor: str, now: datetime
@@ -696,6 +700,7 @@ class LoopService:
         recruiter = uow.interviewers.get(loop.recruiter_id)
         candidate = uow.loops.candidate(loop.candidate_id)
         template = self.stage_template(loop, stage.key)
+        self._withdraw_invite(uow, self.view(uow, loop), template, interview, person, now)
         booked = self.replace_in_slot(uow, loop, stage, interview, now, replacing=person.name)
         if booked is not None:
             new_person = uow.interviewers.get(booked.interviewer_id)
@@ -781,22 +786,45 @@ class LoopService:
         )
         return booked
 
-    def cancel_interview(self, uow: UnitOfWork, loop: Loop, interview: Interview, why: str) -> None:
-        """Take an interview off the schedule and tell its interviewer."""
+    def cancel_interview(
+        self, uow: UnitOfWork, loop: Loop, interview: Interview, why: str, now: datetime
+    ) -> None:
+        """Take an interview off the schedule, tell its interviewer, and withdraw the
+        calendar invite (same UID, a higher SEQUENCE, METHOD:CANCEL)."""
         stage = uow.loops.stage(interview.stage_id)
+        template = self.stage_template(loop, stage.key)
+        person = uow.interviewers.get(interview.interviewer_id)
         interview.status = "cancelled"
         uow.session.add(interview)
+        view = self.view(uow, loop)
         enqueue(
             uow,
             f"interview:{interview.id}:cancelled",
             "chat.postMessage",
-            channel=uow.interviewers.get(interview.interviewer_id).slack_user_id,
+            channel=person.slack_user_id,
             **messages.interview_cancelled_dm(
-                self.view(uow, loop),
-                self.stage_template(loop, stage.key).title,
-                self.interview_view(uow, interview),
-                why,
+                view, template.title, self.interview_view(uow, interview), why
             ),
+        )
+        self._withdraw_invite(uow, view, template, interview, person, now)
+
+    def _withdraw_invite(
+        self, uow, view, template: StageTemplate, interview: Interview, person, now: datetime
+    ) -> None:
+        """Calendars drop an event on the same UID with a higher SEQUENCE and CANCEL."""
+        if template.kind == "take_home":
+            return  # a take-home review never had a meeting invite
+        invite = replace(
+            self._invite_for(view, template, interview, person), sequence=1, cancelled=True
+        )
+        enqueue(
+            uow,
+            f"interview:{interview.id}:ics-cancel",
+            "loopbot.dm_file",
+            user=person.slack_user_id,
+            filename=f"interview-{interview.id}-cancelled.ics",
+            title=f"Cancelled: {template.title} — {view.candidate}",
+            content=render_invite(invite, now),
         )
 
     def replan_stage(
@@ -805,7 +833,7 @@ class LoopService:
         """Cancel what is booked for the stage and send the recruiter a fresh plan."""
         for interview in uow.loops.interviews(stage.id):
             if interview.status == "confirmed":
-                self.cancel_interview(uow, loop, interview, why)
+                self.cancel_interview(uow, loop, interview, why, now)
         uow.audit.record("loopbot", "stage_replanned", loop.id, stage=stage.key, why=why)
         stage.status = "pending"
         self.propose(uow, loop, stage, now)

@@ -249,7 +249,7 @@ class PivotService:
             for interview in uow.loops.interviews(row.id):
                 if interview.status == "confirmed":
                     self.loops.cancel_interview(
-                        uow, loop, interview, "the loop moved to another team"
+                        uow, loop, interview, "the loop moved to another team", now
                     )
             row.status = "skipped"
             row.position = 1000 + row.position
@@ -269,7 +269,7 @@ class PivotService:
             if self._still_fits(uow, loop, interview):
                 kept.append(interview.id)
                 continue
-            self.loops.cancel_interview(uow, loop, interview, "the loop moved to another team")
+            self.loops.cancel_interview(uow, loop, interview, "the loop moved to another team", now)
             uow.session.flush()
             booked = self.loops.replace_in_slot(
                 uow,

@@ -336,6 +336,14 @@ def test_declining_interviewer_is_replaced_in_the_same_slot_and_the_recruiter_to
     )
     assert replacement.interviewer_id not in {i.interviewer_id for i in interviews}
     assert any("takes the same slot" in json.dumps(m) for m in panel_box.dms(RECRUITER))
+    # The decliner's calendar drops the event: the same UID, METHOD:CANCEL.
+    uploads = [c.body.decode() for c in panel_box.fake.calls_to("file_upload")]
+    uid = f"UID:loopbot-interview-{declined.id}@loopbot"
+    assert any(uid in body and "METHOD:CANCEL" in body for body in uploads)
+    assert any(
+        f"UID:loopbot-interview-{replacement.id}@loopbot" in body and "METHOD:REQUEST" in body
+        for body in uploads
+    )
 
 
 def test_only_the_booked_interviewer_can_decline(panel_box):
