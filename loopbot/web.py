@@ -49,7 +49,7 @@ class HttpServer:
 
     @property
     def port(self) -> int:
-        return self.server.effective_port
+        return int(self.server.effective_port)
 
     @property
     def url(self) -> str:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 import slack_bolt.adapter.socket_mode as socket_mode
+
 from bot.settings import Settings
 from loopbot import runtime as runtime_module
 from loopbot.runtime import Runtime
