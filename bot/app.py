@@ -42,8 +42,19 @@ def create_bolt_app(
         return next()
 
     @app.error
-    def log_unhandled(error, body, logger):
+    def log_unhandled(error, body, logger, respond):
         logger.exception("unhandled error for %s: %s", _describe(body), error)
+        if respond is None:
+            return  # events and modal submissions have no response_url
+        try:
+            respond(
+                text="Something went wrong on loopbot's side; it is logged. Please try again, "
+                "and tell your loopbot admin if it keeps happening.",
+                response_type="ephemeral",
+                replace_original=False,
+            )
+        except OSError:  # Slack unreachable too: the log line above is all we can do
+            logger.warning("could not tell the user about the error")
 
     return app
 

@@ -9,15 +9,14 @@ from slack_bolt import App
 from bot import messages
 from bot.prefill import parse_prefill
 from bot.services import Services
+from handlers.common import open_modal
 
 
 def register(app: App, services: Services) -> None:
     @app.command("/schedule-loop")
-    def schedule_loop(ack, command, client):
+    def schedule_loop(ack, command, client, respond):
         ack()
-        client.views_open(
-            trigger_id=command["trigger_id"], view=schedule_loop_form(services, command)
-        )
+        open_modal(client, respond, command["trigger_id"], schedule_loop_form(services, command))
 
     register_pools(app, services)
 

@@ -7,6 +7,8 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from slack_sdk.errors import SlackApiError
+
 from bot.errors import InvalidForm, LoopbotError
 from bot.outbox import enqueue
 from bot.services import Services
@@ -59,7 +61,17 @@ def opens_form(app, services: Services, action_id: str, build: Form) -> None:
         except LoopbotError as error:
             reply(respond, str(error))
             return
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        open_modal(client, respond, body["trigger_id"], view)
+
+
+def open_modal(client, respond, trigger_id: str, view: dict) -> None:
+    """views.open must happen within 3 s of the click; if Slack refuses, say so."""
+    try:
+        client.views_open(trigger_id=trigger_id, view=view)
+    except SlackApiError as error:
+        code = error.response.get("error", "an error") if error.response else "an error"
+        log.warning("views.open failed: %s", code)
+        reply(respond, f"Slack could not open the form ({code}). Please try again.")
 
 
 def on_submit(app, services: Services, callback_id: str, error_field: str, work: Submit) -> None:

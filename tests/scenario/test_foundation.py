@@ -91,3 +91,23 @@ def test_people_without_a_zone_get_the_one_their_slack_profile_says(make_sandbox
         assert uow.interviewers.by_slack_id("U0PAY08").tz == "Asia/Tokyo"
     assert box.fake.calls_to("users.info")[-1].params["user"] == "U0PAY08"
     assert box.runtime.fill_zones() == 0  # asked once; a set zone is never overwritten
+
+
+def test_a_form_slack_refuses_to_open_gets_an_ephemeral_answer(sandbox):
+    sandbox.fake.fail_next("views.open", error="expired_trigger_id")
+    sandbox.slack.slash_command("/schedule-loop", "Ada", "U0REC01")
+    sandbox.settle()
+    [answer] = sandbox.fake.calls_to("response_url")
+    assert "could not open the form (expired_trigger_id)" in answer.params["text"]
+    assert answer.params["response_type"] == "ephemeral"
+
+
+def test_an_unexpected_error_is_logged_and_the_person_told(sandbox, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(sandbox.runtime.services.loops, "confirm", broken)
+    sandbox.slack.block_action("U0REC01", "proposal_confirm", value="1:1", channel_id="D0REC01")
+    sandbox.settle()
+    [answer] = sandbox.fake.calls_to("response_url")
+    assert "went wrong on loopbot's side" in answer.params["text"]
