@@ -224,3 +224,30 @@ def test_pivot_without_a_reason_is_refused_on_the_field(pool_box):
     answer = pool_box.pivot(RECRUITER, loop_id, "team:streaming", "").json()
     assert answer["response_action"] == "errors" and "reason" in answer["errors"]
     assert pool_box.loop(loop_id).team == ""
+
+
+def test_a_team_loop_can_move_into_a_pool_and_its_live_proposal_is_replanned(pool_box):
+    response = pool_box.schedule_loop(RECRUITER, candidate())  # payments only
+    assert response.body == b""
+    loop_id = pool_box.loop_id("Ada Lovelace")
+    before = pool_box.stage(loop_id, "recruiter_screen").proposal
+    assert before["kind"] == "plan" and before["version"] == 1
+
+    pool_box.pivot(RECRUITER, loop_id, "pool:backend", "Two teams want to see her.")
+
+    loop = pool_box.loop(loop_id)
+    assert (loop.team, loop.pool) == ("", "backend")
+    with pool_box.runtime.uow() as uow:  # Priya is a hiring manager in the pool: she stays
+        assert uow.interviewers.get(loop.hiring_manager_id).slack_user_id == PAYMENTS_HM
+    after = pool_box.stage(loop_id, "recruiter_screen").proposal
+    assert after["version"] == 2 and after["ref"] == before["ref"]  # edited in place
+    assert "Backend engineering pool" in json.dumps(pool_box.recruiting())
+
+
+def test_an_unknown_target_is_refused_on_the_field_and_nothing_changes(pool_box):
+    loop_id = pool_loop(pool_box)
+    answer = pool_box.pivot(RECRUITER, loop_id, "team:nowhere", "Typo").json()
+    assert answer["response_action"] == "errors" and "target" in answer["errors"]
+    loop = pool_box.loop(loop_id)
+    assert (loop.team, loop.pool) == ("", "backend")
+    assert not [e for e in rows(pool_box, AuditEvent) if e.action == "loop_pivoted"]
