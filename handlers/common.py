@@ -1,5 +1,5 @@
-"""What every listener does after ack(): run one service call in one transaction,
-turn domain errors into an ephemeral answer, and wake the outbox sender."""
+"""What every listener does after ack(): run one service call in one transaction and
+turn domain errors into an ephemeral answer (or errors on the form's fields)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot.errors import InvalidForm, LoopbotError
 from bot.outbox import enqueue
 from bot.services import Services
-from storage.uow import UnitOfWork
+from storage.uow import UnitOfWork  # the type services take; handlers never query
 
 log = logging.getLogger("loopbot.handlers")
 
