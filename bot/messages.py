@@ -470,19 +470,6 @@ def decision_root(loop: LoopView, stages: Sequence[StageView]) -> dict:
     }
 
 
-def stage_booked_reply(
-    stage_title: str, slots: Sequence[SlotView], due: datetime | None = None
-) -> dict:
-    if due is not None:
-        body = (
-            f"*{stage_title}* booked: take-home due {when(due)}, reviewed by "
-            f"{mention(slots[0].person.slack_user_id)}"
-        )
-    else:
-        body = f"*{stage_title}* booked:\n" + "\n".join(_slot_lines(slots))
-    return {"text": f"{stage_title} booked", "blocks": [_section(body)]}
-
-
 def thread_note(text: str) -> dict:
     return {"text": text, "blocks": [_context(text)]}
 
