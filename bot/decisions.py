@@ -65,9 +65,9 @@ class DecisionService:
             next_stage.status = "completed"  # nothing to schedule: it is ready to decide
             uow.session.add(next_stage)
             self.loops.refresh_rollup(uow, loop, next_stage, now)
+            self.loops.refresh_root(uow, loop)
         else:
-            self.loops.propose(uow, loop, next_stage, now, actor=actor, refresh_root=False)
-        self.loops.refresh_root(uow, loop)
+            self.loops.propose(uow, loop, next_stage, now, actor=actor)  # refreshes the root
         return f"Advanced to {following.title}."
 
     def decline(self, uow: UnitOfWork, stage_id: int, actor: str, now: datetime) -> str:

@@ -8,7 +8,6 @@ caller's one transaction. They never call Slack.
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
@@ -17,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot import messages
 from bot.errors import Conflict, InputError, InvalidForm, NotFound, PermissionDenied
 from bot.ics import Invite, render_invite
-from bot.outbox import enqueue
+from bot.outbox import enqueue, publish
 from bot.planning.availability import AvailabilityError, parse_availability
 from bot.planning.model import Accommodation, Booking, Interval, NoPlan, Plan, Slot
 from bot.planning.model import Interviewer as PlanningInterviewer
@@ -307,16 +306,8 @@ class LoopService:
             pool=new.pool,
             stages=[s.key for s in stages],
         )
-        self.propose(uow, loop, stages[0], now, actor=actor, refresh_root=False)
-        # Posted after the first proposal so that its first version is already current.
-        enqueue(
-            uow,
-            f"loop:{loop.id}:root",
-            "chat.postMessage",
-            ref=self.root_ref(loop.id),
-            channel=self.channel,
-            **messages.decision_root(self.view(uow, loop), self.stage_views(uow, loop)),
-        )
+        # Proposing also posts the loop's root message, already showing the proposal.
+        self.propose(uow, loop, stages[0], now, actor=actor)
         if actor != new.recruiter:
             enqueue(
                 uow,
@@ -340,7 +331,6 @@ class LoopService:
         now: datetime,
         actor: str = "loopbot",
         availability: Sequence[Interval] | None = None,
-        refresh_root: bool = True,
     ) -> None:
         """Plan `stage` and send the recruiter the proposal (or what is missing)."""
         template = self.stage_template(loop, stage.key)
@@ -369,9 +359,8 @@ class LoopService:
             version=version,
             kind=stage.proposal["kind"],
         )
-        self._send_proposal(uow, loop, stage, template, replaces=live_ref)
-        if refresh_root:
-            self.refresh_root(uow, loop)
+        self._send_proposal(uow, loop, stage, template)
+        self.refresh_root(uow, loop)
 
     @staticmethod
     def _no_plan_json(version: int, result: NoPlan) -> dict:
@@ -390,10 +379,8 @@ class LoopService:
             ],
         }
 
-    def _send_proposal(
-        self, uow, loop: Loop, stage: Stage, template: StageTemplate, replaces: str | None
-    ) -> None:
-        """Post the proposal to the recruiter, or edit the live one it replaces in place."""
+    def _send_proposal(self, uow, loop: Loop, stage: Stage, template: StageTemplate) -> None:
+        """Show the proposal in the recruiter's DM (a live one is edited in place)."""
         view = self.view(uow, loop)
         proposal = stage.proposal
         version = proposal["version"]
@@ -421,19 +408,8 @@ class LoopService:
                     for a in proposal["alternatives"]
                 ],
             )
-        key = f"stage:{stage.id}:proposal:v{version}"
-        if replaces:
-            enqueue(uow, key, "chat.update", update_ref=replaces, **body)
-            return
         recruiter = uow.interviewers.get(loop.recruiter_id)
-        enqueue(
-            uow,
-            key,
-            "chat.postMessage",
-            ref=proposal["ref"],
-            channel=recruiter.slack_user_id,
-            **body,
-        )
+        publish(uow, proposal["ref"], channel=recruiter.slack_user_id, **body)
 
     def _check_version(self, stage: Stage | None, version: int) -> Stage:
         if stage is None:
@@ -542,11 +518,9 @@ class LoopService:
         uow.audit.record(
             actor, "stage_booked", loop.id, stage=stage.key, interviews=[i.id for i in interviews]
         )
-        enqueue(
+        publish(
             uow,
-            f"stage:{stage.id}:booked:v{stage.proposal['version']}",
-            "chat.update",
-            update_ref=stage.proposal["ref"],
+            stage.proposal["ref"],
             **messages.proposal_closed(view, template.title, f"confirmed by <@{actor}>"),
         )
         self.refresh_rollup(uow, loop, stage, now)
@@ -629,7 +603,6 @@ class LoopService:
             raise Conflict("No one else qualified is free then. Try *Pick another time*.")
         slots[index] = {**old, "interviewer_id": replacement.interviewer_id}
         stage.proposal = {**stage.proposal, "version": version + 1, "slots": slots}
-        live_ref = stage.proposal["ref"]
         uow.session.add(stage)
         old_name = uow.interviewers.get(old["interviewer_id"]).name
         new_name = uow.interviewers.get(replacement.interviewer_id).name
@@ -641,9 +614,7 @@ class LoopService:
             removed=old["interviewer_id"],
             added=replacement.interviewer_id,
         )
-        self._send_proposal(
-            uow, loop, stage, self.stage_template(loop, stage.key), replaces=live_ref
-        )
+        self._send_proposal(uow, loop, stage, self.stage_template(loop, stage.key))
         return f"Swapped {old_name} for {new_name}."
 
     def replan_form(self, uow: UnitOfWork, stage_id: int, version: int, actor: str) -> dict:
@@ -1001,14 +972,7 @@ class LoopService:
             take_home_due=slots[0].end if template.kind == "take_home" and slots else None,
             summary_lines=summary_lines,
         )
-        ref = f"stage:{stage.id}:rollup"
-        key = f"{ref}:{uuid.uuid4().hex}"
-        if uow.outbox.has_ref(ref):
-            enqueue(uow, key, "chat.update", update_ref=ref, **body)
-        else:
-            enqueue(
-                uow, key, "chat.postMessage", ref=ref, thread_ref=self.root_ref(loop.id), **body
-            )
+        publish(uow, self.rollup_ref(stage.id), thread_ref=self.root_ref(loop.id), **body)
 
     def loop_summary(self, uow: UnitOfWork, loop: Loop, now: datetime) -> list[str]:
         """Each finished stage's tally, for the decision stage's reply."""
@@ -1154,11 +1118,11 @@ class LoopService:
         return views
 
     def refresh_root(self, uow: UnitOfWork, loop: Loop) -> None:
-        enqueue(
+        """Post the loop's root message in the recruiting channel, or bring it up to date."""
+        publish(
             uow,
-            f"loop:{loop.id}:root:update:{uuid.uuid4().hex}",
-            "chat.update",
-            update_ref=self.root_ref(loop.id),
+            self.root_ref(loop.id),
+            channel=self.channel,
             **messages.decision_root(self.view(uow, loop), self.stage_views(uow, loop)),
         )
 
@@ -1190,6 +1154,10 @@ class LoopService:
     @staticmethod
     def root_ref(loop_id: int) -> str:
         return f"loop:{loop_id}:root"
+
+    @staticmethod
+    def rollup_ref(stage_id: int) -> str:
+        return f"stage:{stage_id}:rollup"
 
     @staticmethod
     def proposal_ref(stage_id: int) -> str:

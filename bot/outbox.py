@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -63,6 +64,47 @@ def enqueue(
             update_ref=update_ref,
         )
     )
+
+
+CONTENT = ("text", "blocks")
+
+
+def publish(
+    uow: UnitOfWork,
+    ref: str,
+    *,
+    channel: str | None = None,
+    thread_ref: str | None = None,
+    **content: Any,
+) -> None:
+    """Show `content` as the message named `ref`: post it (to `channel`, or under
+    `thread_ref`) the first time, edit it in place afterwards.
+
+    Edits are coalesced: an edit not yet sent takes the newest content instead of
+    queuing another call, and content identical to what the message already shows
+    queues nothing. Callers just say what the message should show now."""
+    latest = uow.outbox.latest_for(ref)
+    if latest is None:
+        where = {"channel": channel} if channel else {}
+        enqueue(
+            uow,
+            f"{ref}:post",
+            "chat.postMessage",
+            ref=ref,
+            thread_ref=thread_ref,
+            **where,
+            **content,
+        )
+        return
+    if {k: latest.payload.get(k) for k in CONTENT} == {k: content.get(k) for k in CONTENT}:
+        return
+    if latest.status == "pending" and latest.update_ref == ref:
+        # Re-sending an edit is harmless, so an unsent one can carry the newest content
+        # (the sender re-sends it if this lands while it is in flight).
+        latest.payload = {**latest.payload, **content}
+        uow.session.add(latest)
+        return
+    enqueue(uow, f"{ref}:edit:{uuid.uuid4().hex}", "chat.update", update_ref=ref, **content)
 
 
 def _dm_file(client: WebClient, user: str, **upload: Any) -> Any:
@@ -147,7 +189,7 @@ class OutboxSender:
                     self._retry(uow, message, "waiting for the message it refers to")
                 uow.commit()
                 return 0
-            method, ref = message.method, message.ref
+            method, ref, sent_payload = message.method, message.ref, dict(message.payload)
         try:
             response = self._call(method, args)
         except SlackApiError as error:
@@ -162,6 +204,8 @@ class OutboxSender:
         with self.uow() as uow:
             message = uow.outbox.get(message_id)
             assert message is not None
+            if method == "chat.update" and message.payload != sent_payload:
+                return 1  # newer content arrived while this was in flight: send it again
             message.status = "sent"
             message.attempts += 1
             message.sent_at = self.clock.now()

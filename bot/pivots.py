@@ -163,8 +163,9 @@ class PivotService:
         )
         for stage in uow.loops.stages(loop.id):
             # Decided stages read the same after a pivot; the live ones change hands.
-            live = stage.status not in ("decided", "skipped")
-            if live and uow.outbox.has_ref(f"stage:{stage.id}:rollup"):
+            if stage.status not in ("decided", "skipped") and uow.outbox.has_ref(
+                self.loops.rollup_ref(stage.id)
+            ):
                 self.loops.refresh_rollup(uow, loop, stage, now)
         self.loops.refresh_root(uow, loop)
         return f"Pivoted to {after}."
@@ -243,7 +244,7 @@ class PivotService:
             if row.status == "scheduled":
                 self._rebook(uow, loop, row, now, kept, replaced, replanned)
             elif row.status == "proposed":
-                self.loops.propose(uow, loop, row, now, refresh_root=False)
+                self.loops.propose(uow, loop, row, now)
                 replanned.append(row.key)
         for row in open_rows.values():  # stages the new team's loop does not have
             for interview in uow.loops.interviews(row.id):

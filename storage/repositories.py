@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -206,6 +206,15 @@ class Outbox:
 
     def get(self, message_id: int) -> OutboxMessage | None:
         return self.session.get(OutboxMessage, message_id)
+
+    def latest_for(self, ref: str) -> OutboxMessage | None:
+        """The newest call that posts or edits the message named `ref` (failed ones aside)."""
+        return self.session.exec(
+            select(OutboxMessage)
+            .where(or_(OutboxMessage.ref == ref, OutboxMessage.update_ref == ref))
+            .where(OutboxMessage.status != "failed")
+            .order_by(col(OutboxMessage.id).desc())
+        ).first()
 
     def has_ref(self, ref: str) -> bool:
         """Whether a message with this name was ever queued (sent or not)."""

@@ -14,7 +14,7 @@ from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryInt
 from sqlmodel import select
 
 from bot.clock import ManualClock
-from bot.outbox import MAX_ATTEMPTS, OutboxSender, enqueue
+from bot.outbox import MAX_ATTEMPTS, OutboxSender, enqueue, publish
 from bot.settings import Settings
 from bot.slack_client import make_web_client
 from loopbot.fake_slack import FakeSlack
@@ -373,3 +373,69 @@ def test_only_sent_rows_remember_a_ref(uow, sender, fake):
     sender.drain_once()
     with uow() as work:
         assert work.session.exec(select(SlackMessage)).all() == []
+
+
+# --- publish: say what a named message should show; the outbox posts, edits or does nothing ---
+
+
+def show(uow: UnitOfWorkFactory, text: str, ref: str = "loop:1:root") -> None:
+    with uow() as work:
+        publish(work, ref, channel="C0RECRUIT", text=text)
+        work.commit()
+
+
+def rows_for(uow: UnitOfWorkFactory, ref: str = "loop:1:root") -> list[OutboxMessage]:
+    with uow() as work:
+        return [
+            m
+            for m in work.session.exec(select(OutboxMessage).order_by(OutboxMessage.id))
+            if ref in (m.ref, m.update_ref)
+        ]
+
+
+def test_publish_posts_first_then_edits_in_place(uow, sender, fake):
+    show(uow, "first")
+    sender.drain_once()
+    show(uow, "second")
+    sender.drain_once()
+    assert [c.method for c in fake.calls] == ["chat.postMessage", "chat.update"]
+    [message] = fake.messages("C0RECRUIT")
+    assert message["text"] == "second"
+
+
+def test_publish_of_what_the_message_already_shows_queues_nothing(uow, sender, fake):
+    show(uow, "same")
+    sender.drain_once()
+    show(uow, "same")
+    assert len(rows_for(uow)) == 1
+    assert sender.drain_once() == 0
+
+
+def test_unsent_edits_coalesce_into_one_call_with_the_newest_content(uow, sender, fake):
+    show(uow, "v1")
+    sender.drain_once()
+    for text in ("v2", "v3", "v4"):
+        show(uow, text)
+    assert [m.method for m in rows_for(uow)] == ["chat.postMessage", "chat.update"]
+    sender.drain_once()
+    assert [c.method for c in fake.calls] == ["chat.postMessage", "chat.update"]
+    assert fake.messages("C0RECRUIT")[0]["text"] == "v4"
+
+
+def test_an_edit_that_changes_while_in_flight_is_sent_again(uow, sender, fake, monkeypatch):
+    show(uow, "v1")
+    sender.drain_once()
+    show(uow, "v2")
+    real_call = sender._call
+
+    def call_then_edit(method, args):
+        answer = real_call(method, args)
+        show(uow, "v3")  # lands while v2 is on the wire
+        return answer
+
+    monkeypatch.setattr(sender, "_call", call_then_edit)
+    sender.drain_once()
+    monkeypatch.setattr(sender, "_call", real_call)
+    sender.drain_once()
+    assert fake.messages("C0RECRUIT")[0]["text"] == "v3"
+    assert {m.status for m in rows_for(uow)} == {"sent"}
