@@ -91,8 +91,6 @@ class FeedbackService:
             feedback.updated_at = now
         uow.session.add(feedback)
         uow.session.flush()
-        # The interview's chasers (reminder, escalations) are no longer wanted.
-        uow.changed_interviews.add(interview.id)
         uow.audit.record(
             actor,
             "feedback_updated" if updated else "feedback_submitted",

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
-from storage.models import Interview
+from storage.models import Feedback, Interview
 from storage.repositories import Audit, Interviewers, Loops, Outbox, Requests
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ class UnitOfWork:
         self.engine = engine
         self.session: Session | None = None
         self.after_commit = after_commit if after_commit is not None else []
-        # Interviews whose times or state changed: their scheduled prompts must follow.
+        # Interviews whose times, state or feedback changed: their prompts must follow.
         self.changed_interviews: set[int] = set()
 
     def __enter__(self) -> UnitOfWork:
@@ -45,6 +45,8 @@ class UnitOfWork:
         for instance in (*session.new, *session.dirty):
             if isinstance(instance, Interview) and instance.id is not None:
                 self.changed_interviews.add(instance.id)
+            elif isinstance(instance, Feedback):  # feedback in: its chasers are not wanted
+                self.changed_interviews.add(instance.interview_id)
 
     def __exit__(self, *exc_info) -> None:
         assert self.session is not None
