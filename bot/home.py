@@ -42,9 +42,8 @@ def _describe(uow: UnitOfWork, loops: LoopService, interview: Interview) -> str:
 def _feedback_to_give(uow, loops: LoopService, person: Interviewer, now: datetime) -> list[dict]:
     owed = [
         i
-        for i in uow.loops.interviews_with_status(("confirmed", "completed"))
-        if i.interviewer_id == person.id
-        and i.end_at <= now
+        for i in uow.loops.interviews_with_status(("confirmed", "completed"), person.id)
+        if i.end_at <= now
         and uow.loops.feedback_for(i.id) is None
         and uow.loops.stage(i.stage_id).status not in ("decided", "skipped")
     ]
@@ -77,8 +76,8 @@ def _feedback_to_give(uow, loops: LoopService, person: Interviewer, now: datetim
 def _upcoming(uow, loops: LoopService, person: Interviewer, now: datetime) -> list[dict]:
     upcoming = [
         i
-        for i in uow.loops.bookings_between(now, now + BOOKING_HORIZON)
-        if i.interviewer_id == person.id and i.status == "confirmed" and i.start_at > now
+        for i in uow.loops.bookings_between(now, now + BOOKING_HORIZON, person.id)
+        if i.status == "confirmed" and i.start_at > now
     ]
     lines = [f"• {span(i.start_at, i.end_at)} — {_describe(uow, loops, i)}" for i in upcoming]
     return [

@@ -529,9 +529,8 @@ class LoopService:
     def _clashes(self, uow: UnitOfWork, slots: list[dict]) -> str | None:
         for s in slots:
             start, end = _dt(s["start"]), _dt(s["end"])
-            for booked in uow.loops.bookings_between(start, end):
-                if booked.interviewer_id == s["interviewer_id"]:
-                    return uow.interviewers.get(booked.interviewer_id).name
+            if uow.loops.bookings_between(start, end, s["interviewer_id"]):
+                return uow.interviewers.get(s["interviewer_id"]).name
         return None
 
     def _invite(

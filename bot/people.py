@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict, fields
 
 from bot.roster import RosterEntry
 from storage.models import Interviewer
@@ -12,46 +13,27 @@ from storage.uow import UnitOfWork
 
 def import_roster(uow: UnitOfWork, entries: list[RosterEntry], actor: str) -> tuple[int, int]:
     """Replace the roster with `entries` in one transaction; returns (added, updated)."""
-    added, updated = replace_roster(
-        uow.session,
-        (
-            Interviewer(
-                slack_user_id=e.slack_user_id,
-                name=e.name,
-                email=e.email,
-                roles=list(e.roles),
-                teams=list(e.teams),
-                interview_types=list(e.interview_types),
-                tz=e.tz,
-                work_start=e.work_start,
-                work_end=e.work_end,
-                work_days=list(e.work_days),
-                weekly_cap=e.weekly_cap,
-            )
-            for e in entries
-        ),
-    )
+    added, updated = replace_roster(uow.session, (Interviewer(**_row(e)) for e in entries))
     uow.audit.record(actor, "roster_imported", added=added, updated=updated, total=len(entries))
     return added, updated
 
 
 def export_roster(uow: UnitOfWork) -> list[RosterEntry]:
+    names = [f.name for f in fields(RosterEntry)]
     return [
         RosterEntry(
-            slack_user_id=i.slack_user_id,
-            name=i.name,
-            email=i.email,
-            roles=tuple(i.roles),
-            teams=tuple(i.teams),
-            interview_types=tuple(i.interview_types),
-            tz=i.tz,
-            work_start=i.work_start,
-            work_end=i.work_end,
-            work_days=tuple(i.work_days),
-            weekly_cap=i.weekly_cap,
+            **{
+                n: tuple(v) if isinstance(v, list) else v
+                for n, v in person.model_dump(include=set(names)).items()
+            }
         )
-        for i in uow.interviewers.all()
+        for person in uow.interviewers.all()
     ]
+
+
+def _row(entry: RosterEntry) -> dict:
+    """A roster entry as Interviewer columns (the field names are the same; lists are JSON)."""
+    return {n: list(v) if isinstance(v, tuple) else v for n, v in asdict(entry).items()}
 
 
 def people_without_zone(uow: UnitOfWork) -> list[str]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from slack_sdk import WebClient
-
 from bot.clock import Clock
 from bot.decisions import DecisionService
 from bot.feedback import FeedbackService
@@ -27,6 +25,3 @@ class Services:
     feedback: FeedbackService
     decisions: DecisionService
     pivots: PivotService
-    # For reads that must happen now (users.info, views.open with a trigger_id);
-    # every write to Slack goes through the outbox instead.
-    client: WebClient

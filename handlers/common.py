@@ -19,7 +19,7 @@ log = logging.getLogger("loopbot.handlers")
 Work = Callable[[UnitOfWork, datetime], str | None]
 
 
-def run_action(services: Services, respond, work: Work) -> bool:
+def run_action(services: Services, respond, work: Work) -> None:
     """Run `work` in one unit of work; answer its message (or its error) ephemerally."""
     try:
         with services.uow() as uow:
@@ -27,10 +27,9 @@ def run_action(services: Services, respond, work: Work) -> bool:
             uow.commit()
     except LoopbotError as error:
         reply(respond, str(error))
-        return False
+        return
     if answer:
         reply(respond, answer)
-    return True
 
 
 Click = Callable[[UnitOfWork, datetime, str, str], str | None]

@@ -31,9 +31,12 @@ from bot.settings import Settings
 from bot.slack_client import make_web_client
 from loopbot.web import HttpServer, make_wsgi_app
 from storage.db import make_engine, upgrade
+from storage.models import utcnow
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger("loopbot")
+# Slack retries within minutes and a modal can't be submitted twice days apart: a month is ample.
+RETRY_KEYS_KEPT = timedelta(days=30)
 
 
 class Runtime:
@@ -54,7 +57,6 @@ class Runtime:
             uow=self.uow,
             clock=self.clock,
             templates=templates,
-            client=self.client,
             loops=loops,
             feedback=FeedbackService(loops),
             decisions=DecisionService(loops),
@@ -137,9 +139,13 @@ class Runtime:
         self.fill_zones()
 
     def maintain(self) -> None:
-        """Periodic upkeep on the scheduler's thread: jobs re-synced, zones filled in."""
+        """Periodic upkeep on the scheduler's thread: jobs re-synced, zones filled in,
+        and the keys that de-duplicate Slack retries forgotten once no retry can come."""
         self.sync_prompts()
         self.fill_zones()
+        with self.uow() as uow:
+            uow.requests.forget_before(utcnow() - RETRY_KEYS_KEPT)
+            uow.commit()
 
     def run_due_prompts(self) -> int:
         """Fire every prompt due at the (movable) clock's now."""

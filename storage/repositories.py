@@ -112,29 +112,33 @@ class Loops:
     def interview(self, interview_id: int, *, lock: bool = False) -> Interview | None:
         return self.session.get(Interview, interview_id, with_for_update=lock or None)
 
-    def interviews_with_status(self, statuses: tuple[str, ...]) -> list[Interview]:
-        return list(
-            self.session.exec(
-                select(Interview).where(col(Interview.status).in_(statuses)).order_by(Interview.id)
-            )
-        )
+    def interviews_with_status(
+        self, statuses: tuple[str, ...], interviewer_id: int | None = None
+    ) -> list[Interview]:
+        query = select(Interview).where(col(Interview.status).in_(statuses))
+        if interviewer_id is not None:
+            query = query.where(Interview.interviewer_id == interviewer_id)
+        return list(self.session.exec(query.order_by(Interview.id)))
 
     def add_interview(self, interview: Interview) -> Interview:
         self.session.add(interview)
         self.session.flush()
         return interview
 
-    def bookings_between(self, start: datetime, end: datetime) -> list[Interview]:
-        """Every live interview overlapping [start, end): what the planner must avoid."""
-        return list(
-            self.session.exec(
-                select(Interview)
-                .where(col(Interview.status).in_(("confirmed", "completed")))
-                .where(Interview.start_at < end)
-                .where(Interview.end_at > start)
-                .order_by(Interview.id)
-            )
+    def bookings_between(
+        self, start: datetime, end: datetime, interviewer_id: int | None = None
+    ) -> list[Interview]:
+        """Every live interview overlapping [start, end) (one person's, when given):
+        what the planner must avoid."""
+        query = (
+            select(Interview)
+            .where(col(Interview.status).in_(("confirmed", "completed")))
+            .where(Interview.start_at < end)
+            .where(Interview.end_at > start)
         )
+        if interviewer_id is not None:
+            query = query.where(Interview.interviewer_id == interviewer_id)
+        return list(self.session.exec(query.order_by(Interview.id)))
 
     def interview_stats(self, now: datetime) -> dict[int, tuple[datetime | None, int]]:
         """Per interviewer: when they last interviewed and how often (load spreading)."""
@@ -294,19 +298,8 @@ def replace_roster(session: Session, interviewers: Iterable[Interviewer]) -> tup
             session.add(incoming)
             added += 1
             continue
-        for field in (
-            "name",
-            "email",
-            "roles",
-            "teams",
-            "interview_types",
-            "tz",
-            "work_start",
-            "work_end",
-            "work_days",
-            "weekly_cap",
-        ):
-            setattr(current, field, getattr(incoming, field))
+        for name, value in incoming.model_dump(exclude={"id", "active"}).items():
+            setattr(current, name, value)
         current.active = True
         session.add(current)
         updated += 1

@@ -111,3 +111,19 @@ def test_an_unexpected_error_is_logged_and_the_person_told(sandbox, monkeypatch)
     sandbox.settle()
     [answer] = sandbox.fake.calls_to("response_url")
     assert "went wrong on loopbot's side" in answer.params["text"]
+
+
+def test_upkeep_forgets_retry_keys_no_retry_can_still_need(sandbox):
+    from datetime import UTC, datetime, timedelta
+
+    from storage.models import ProcessedRequest
+
+    with sandbox.runtime.uow() as uow:
+        uow.requests.claim("event:old")
+        uow.requests.claim("event:recent")
+        uow.session.get(ProcessedRequest, "event:old").at = datetime.now(UTC) - timedelta(days=40)
+        uow.commit()
+    sandbox.runtime.maintain()
+    with sandbox.runtime.uow() as uow:
+        keys = {r.key for r in uow.session.exec(select(ProcessedRequest))}
+    assert "event:old" not in keys and "event:recent" in keys
