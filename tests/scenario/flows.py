@@ -1,6 +1,9 @@
-"""The candidate the feedback and decision scenarios follow (the moves are Sandbox methods)."""
+"""What the scenario tests share: the candidate they follow and a look at the tables
+(the moves people make are Sandbox methods)."""
 
 from __future__ import annotations
+
+from sqlmodel import select
 
 from loopbot.sandbox import WEEKDAYS
 
@@ -21,3 +24,9 @@ def candidate(**overrides) -> dict:
         "technical_format": "discussion",
         **overrides,
     }
+
+
+def rows(box, model) -> list:
+    """Every row of a table, as the bot's database holds it now."""
+    with box.runtime.uow() as uow:
+        return list(uow.session.exec(select(model)))

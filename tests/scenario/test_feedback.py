@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from sqlmodel import select
-
 from storage.models import AuditEvent, Decision, Feedback
-from tests.scenario.flows import PAYMENTS_HM, RECRUITER, candidate
+from tests.scenario.flows import PAYMENTS_HM, RECRUITER, candidate, rows
 
 OUTSIDER = "U0STR05"
 NOTES = "Strong on design; communicated trade-offs clearly and asked good questions."
@@ -24,11 +22,6 @@ def ephemerals(box, user) -> list[str]:
         for c in box.fake.calls_to("response_url")
         if c.meta.get("user_id") in (user, None)
     ]
-
-
-def rows(box, model):
-    with box.runtime.uow() as uow:
-        return list(uow.session.exec(select(model)))
 
 
 def started(box, **overrides):

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from storage.models import AuditEvent, Feedback, Interview
-from tests.scenario.flows import PAYMENTS_HM, RECRUITER, candidate
+from tests.scenario.flows import PAYMENTS_HM, RECRUITER, candidate, rows
 
 STREAMING_HM = "U0STRHM"
 REASON = "Candidate prefers streaming's problems; both teams agree."
@@ -19,11 +19,6 @@ REASON = "Candidate prefers streaming's problems; both teams agree."
 def pool_box(make_sandbox):
     sample = files("loopbot").joinpath("sample_templates.toml")
     return make_sandbox(LOOPBOT_TEMPLATES_FILE=str(sample))
-
-
-def rows(box, model):
-    with box.runtime.uow() as uow:
-        return list(uow.session.exec(select(model)))
 
 
 def teams_of(box, slack_id) -> set[str]:

@@ -6,24 +6,13 @@ import json
 import re
 
 import pytest
-from sqlmodel import select
 
 from storage.models import AuditEvent, Interview, Loop, Stage
+from tests.scenario.flows import RECRUITER, candidate, rows
 
-RECRUITER, MANAGER, OUTSIDER = "U0REC01", "U0PAYHM", "U0STR05"
+OUTSIDER = "U0STR05"
 
-ADA = {
-    "candidate_name": "Ada Lovelace",
-    "candidate_email": "ada@example.com",
-    "track": "ic",
-    "level": "L5",
-    "team": "payments",
-    "recruiter": RECRUITER,
-    "hiring_manager": MANAGER,
-    "candidate_tz": "Europe/London",
-    "availability": "Tue 2pm-6pm, Thu after 10am",
-    "technical_format": "discussion",
-}
+ADA = candidate(availability="Tue 2pm-6pm, Thu after 10am")
 
 # A track that starts with the round-1 panel, so a full panel is one confirm away.
 PANEL_FIRST = """
@@ -77,11 +66,6 @@ def panel_box(make_sandbox, tmp_path):
     path = tmp_path / "templates.toml"
     path.write_text(PANEL_FIRST)
     return make_sandbox(LOOPBOT_TEMPLATES_FILE=str(path))
-
-
-def rows(box, model):
-    with box.runtime.uow() as uow:
-        return list(uow.session.exec(select(model)))
 
 
 def stage_row(box, key: str = "round_1") -> Stage:
