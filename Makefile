@@ -29,6 +29,8 @@ serve: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m tests.unit.planning.bench_planner
 	$(BIN)/python -m tests.bench.bench_ack
+	$(BIN)/python -m tests.bench.bench_scheduler
+	$(BIN)/python -m tests.bench.bench_freebusy
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

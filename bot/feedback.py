@@ -10,20 +10,30 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from bot import messages
 from bot.errors import Conflict, InputError, InvalidForm, NotFound, PermissionDenied
-from bot.loops import LoopService
+from bot.loops.catalog import pool_teams, stage_template
+from bot.loops.config import LoopConfig
+from bot.loops.lookups import teams
+from bot.loops.thread import maybe_complete, refresh_rollup, refresh_root
+from bot.loops.views import feedback_views, loop_view
+from bot.messages.feedback import (
+    RATINGS,
+    SIGNALS,
+    feedback_modal,
+    feedback_thanks,
+    panel_feedback_modal,
+)
 from bot.outbox import enqueue
 from storage.models import Feedback, Interview
 from storage.uow import UnitOfWork
 
-SIGNAL_VALUES = tuple(value for value, _ in messages.SIGNALS)
-RATING_VALUES = tuple(value for value, _ in messages.RATINGS)
+SIGNAL_VALUES = tuple(value for value, _ in SIGNALS)
+RATING_VALUES = tuple(value for value, _ in RATINGS)
 
 
 class FeedbackService:
-    def __init__(self, loops: LoopService):
-        self.loops = loops
+    def __init__(self, config: LoopConfig):
+        self.config = config
 
     def _own_interview(self, uow: UnitOfWork, interview_id: int, actor: str, *, lock=False):
         interview = uow.loops.interview(interview_id, lock=lock)
@@ -42,10 +52,10 @@ class FeedbackService:
         if now < interview.start_at:
             raise Conflict("Feedback opens when the interview starts.")
         loop = uow.loops.get(stage.loop_id)
-        template = self.loops.stage_template(loop, stage.key)
+        template = stage_template(self.config.templates, loop, stage.key)
         candidate = uow.loops.candidate(loop.candidate_id)
         previous = uow.loops.feedback_for(interview.id)
-        return messages.feedback_modal(
+        return feedback_modal(
             interview.id,
             candidate.name,
             template.title,
@@ -67,7 +77,7 @@ class FeedbackService:
     ) -> None:
         interview, stage = self._own_interview(uow, interview_id, actor, lock=True)
         loop = uow.loops.get(stage.loop_id)
-        template = self.loops.stage_template(loop, stage.key)
+        template = stage_template(self.config.templates, loop, stage.key)
         signal, ratings, notes = self._validate(form, template.competencies)
         choices = self._team_choices(uow, loop, template)
         if choices:
@@ -99,23 +109,24 @@ class FeedbackService:
             stage=stage.key,
             signal=signal,
         )
-        self.loops.maybe_complete(uow, loop, stage, now)
-        view = self.loops.view(uow, loop)
+        maybe_complete(self.config, uow, loop, stage, now)
+        view = loop_view(self.config.templates, uow, loop)
         enqueue(
             uow,
             f"feedback:{interview.id}:thanks:{int(now.timestamp())}",
             "chat.postMessage",
+            loop_id=loop.id,
             channel=actor,
-            **messages.feedback_thanks(view, template.title, stage.id, updated),
+            **feedback_thanks(view, template.title, stage.id, updated),
         )
-        self.loops.refresh_rollup(uow, loop, stage, now)
-        self.loops.refresh_root(uow, loop)
+        refresh_rollup(self.config, uow, loop, stage, now)
+        refresh_root(self.config, uow, loop)
 
     def _team_choices(self, uow: UnitOfWork, loop, template) -> list[str]:
         """The teams a candidate may lean toward, when this stage asks (its template says)."""
         if "team_preferences" not in template.captures:
             return []
-        return sorted(self.loops.pool_teams(loop.pool)) if loop.pool else self.loops.teams(uow)
+        return sorted(pool_teams(self.config.templates, loop.pool)) if loop.pool else teams(uow)
 
     @staticmethod
     def _validate(form: Mapping[str, str], competencies) -> tuple[str, dict[str, int], str]:
@@ -163,11 +174,9 @@ class FeedbackService:
                 raise PermissionDenied(
                     "Submit your own feedback first; then you'll see the panel's."
                 )
-        template = self.loops.stage_template(loop, stage.key)
+        template = stage_template(self.config.templates, loop, stage.key)
         candidate = uow.loops.candidate(loop.candidate_id)
-        return messages.panel_feedback_modal(
-            candidate.name, template.title, self.loops.feedback_views(uow, stage, now)
-        )
+        return panel_feedback_modal(candidate.name, template.title, feedback_views(uow, stage, now))
 
     def _panel_interview(self, uow: UnitOfWork, stage_id: int, actor: str) -> Interview | None:
         for interview in uow.loops.interviews(stage_id):

@@ -1,129 +1,97 @@
 """App Home: an interviewer's upcoming interviews and feedback to give; a recruiter's or
-hiring manager's open loops by stage, with overdue feedback called out."""
+hiring manager's open loops by stage, with overdue feedback called out; a recruiter's numbers
+for the week."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 
-from bot import messages
-from bot.loops import BOOKING_HORIZON, LoopService
-from bot.slack_text import escape, mention, span, when
+from bot.insights.service import InsightsService
+from bot.loops.catalog import place, stage_template
+from bot.loops.plan_requests import BOOKING_HORIZON
+from bot.loops.views import feedback_views
+from bot.messages.home import HomeInterview, HomeLoop, home_tab, off_roster_home
+from bot.planning.templates import TemplateBook
 from storage.models import Interview, Interviewer
 from storage.uow import UnitOfWork
 
 
-def home_view(uow: UnitOfWork, loops: LoopService, slack_user_id: str, now: datetime) -> dict:
+def home_view(
+    uow: UnitOfWork,
+    templates: TemplateBook,
+    slack_user_id: str,
+    now: datetime,
+    insights: InsightsService,
+) -> dict:
     person = uow.interviewers.by_slack_id(slack_user_id)
-    blocks: list[dict] = [_header("loopbot")]
     if person is None:
-        blocks.append(
-            _section(
-                "You're not on the interviewer roster yet. A recruiter can add "
-                "you with `loopbot roster import`."
-            )
-        )
-        return {"type": "home", "blocks": blocks}
-    blocks += _feedback_to_give(uow, loops, person, now)
-    blocks += _upcoming(uow, loops, person, now)
-    blocks += _loops_run(uow, loops, person, now)
-    return {"type": "home", "blocks": blocks}
+        return off_roster_home()
+    return home_tab(
+        _feedback_to_give(uow, templates, person, now),
+        _upcoming(uow, templates, person, now),
+        _loops_run(uow, templates, person, now),
+        week=insights.weekly(uow, person, now),
+    )
 
 
-def _describe(uow: UnitOfWork, loops: LoopService, interview: Interview) -> str:
+def _describe(uow: UnitOfWork, templates: TemplateBook, interview: Interview) -> HomeInterview:
     stage = uow.loops.stage(interview.stage_id)
     loop = uow.loops.get(stage.loop_id)
     candidate = uow.loops.candidate(loop.candidate_id)
-    title = loops.stage_template(loop, stage.key).title
-    kind = interview.interview_type.replace("_", " ")
-    return f"*{escape(candidate.name)}* · {title} ({kind})"
+    return HomeInterview(
+        interview_id=interview.id,
+        candidate=candidate.name,
+        stage_title=stage_template(templates, loop, stage.key).title,
+        interview_type=interview.interview_type,
+        start=interview.start_at,
+        end=interview.end_at,
+        feedback_overdue=interview.feedback_reminded_at is not None,
+    )
 
 
-def _feedback_to_give(uow, loops: LoopService, person: Interviewer, now: datetime) -> list[dict]:
-    owed = [
-        i
+def _feedback_to_give(uow, templates: TemplateBook, person: Interviewer, now: datetime):
+    return [
+        _describe(uow, templates, i)
         for i in uow.loops.interviews_with_status(("confirmed", "completed"), person.id)
         if i.end_at <= now
         and uow.loops.feedback_for(i.id) is None
         and uow.loops.stage(i.stage_id).status not in ("decided", "skipped")
     ]
-    if not owed:
-        return []
-    blocks = [_header("Feedback to give")]
-    for interview in owed:
-        overdue = interview.feedback_reminded_at is not None
-        mark = ":warning: *overdue* · " if overdue else ""
-        blocks.append(
-            {
-                "type": "section",
-                "text": {
-                    "type": "mrkdwn",
-                    "text": f"{mark}{_describe(uow, loops, interview)}\n"
-                    f"interviewed {when(interview.end_at, '{ago}')}",
-                },
-                "accessory": {
-                    "type": "button",
-                    "action_id": messages.FEEDBACK_OPEN,
-                    "value": str(interview.id),
-                    "style": "primary",
-                    "text": {"type": "plain_text", "text": "Submit feedback"},
-                },
-            }
-        )
-    return blocks
 
 
-def _upcoming(uow, loops: LoopService, person: Interviewer, now: datetime) -> list[dict]:
-    upcoming = [
-        i
+def _upcoming(uow, templates: TemplateBook, person: Interviewer, now: datetime):
+    return [
+        _describe(uow, templates, i)
         for i in uow.loops.bookings_between(now, now + BOOKING_HORIZON, person.id)
         if i.status == "confirmed" and i.start_at > now
     ]
-    lines = [f"• {span(i.start_at, i.end_at)} — {_describe(uow, loops, i)}" for i in upcoming]
-    return [
-        _header("Your upcoming interviews"),
-        _section("\n".join(lines) or "Nothing booked. Enjoy the quiet."),
-    ]
 
 
-def _loops_run(uow, loops: LoopService, person: Interviewer, now: datetime) -> list[dict]:
-    running = [
-        loop
-        for loop in uow.loops.open_loops()
-        if person.id in (loop.recruiter_id, loop.hiring_manager_id)
-    ]
-    if not running:
-        return []
-    by_stage: dict[str, list[str]] = defaultdict(list)
-    for loop in running:
+def _loops_run(uow, templates: TemplateBook, person: Interviewer, now: datetime) -> list[HomeLoop]:
+    running = []
+    for loop in uow.loops.open_loops():
+        if person.id not in (loop.recruiter_id, loop.hiring_manager_id):
+            continue
         candidate = uow.loops.candidate(loop.candidate_id)
         current = next(
             (s for s in uow.loops.stages(loop.id) if s.status not in ("decided", "skipped")), None
         )
         if current is None:
+            running.append(HomeLoop(candidate.name, loop.level, place(templates, loop), None))
             continue
-        title = loops.stage_template(loop, current.key).title
-        views = loops.feedback_views(uow, current, now)
-        overdue = [v for v in views if v.state == "overdue"]
-        line = (
-            f"• *{escape(candidate.name)}* ({loop.level}, {loops.place(loop)}) — "
-            f"{current.status.replace('_', ' ')}"
+        overdue = [
+            v.person.slack_user_id
+            for v in feedback_views(uow, current, now)
+            if v.state == "overdue"
+        ]
+        running.append(
+            HomeLoop(
+                candidate=candidate.name,
+                level=loop.level,
+                place=place(templates, loop),
+                stage_title=stage_template(templates, loop, current.key).title,
+                stage_status=current.status,
+                overdue_from=tuple(overdue),
+            )
         )
-        if overdue:
-            names = ", ".join(mention(v.person.slack_user_id) for v in overdue)
-            line += f" · :warning: *feedback overdue* from {names}"
-        elif current.status == "completed":
-            line += " · ready for your decision"
-        by_stage[title].append(line)
-    blocks = [_header("Loops you run")]
-    for title, lines in by_stage.items():
-        blocks.append(_section(f"*{title}*\n" + "\n".join(lines)))
-    return blocks
-
-
-def _header(text: str) -> dict:
-    return {"type": "header", "text": {"type": "plain_text", "text": text}}
-
-
-def _section(text: str) -> dict:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    return running

@@ -1,9 +1,21 @@
-"""iCalendar (RFC 5545) invites for booked interviews — pure text, no I/O."""
+"""iCalendar (RFC 5545) invites for booked interviews, built with `icalendar` — no I/O.
+
+Used where loopbot writes no calendar itself (`LOOPBOT_CALENDAR=none`): the interviewer gets
+the invite as a file. A change is sent again under the same UID with a higher SEQUENCE, a
+withdrawal as METHOD:CANCEL, so a calendar that imported the first one moves or removes it.
+
+The event holds exactly what `Invite` carries: the builder adds no text of its own, so what
+a calendar may not hold (accommodations, feedback, notes) stays out unless a caller puts it in.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+import icalendar
+
+PRODID = "-//loopbot//interview loops//EN"
 
 
 @dataclass(frozen=True)
@@ -17,55 +29,57 @@ class Invite:
     attendee_email: str | None = None
     sequence: int = 0
     cancelled: bool = False
+    organizer_name: str = ""
+    attendee_name: str = ""
+    video_url: str | None = None  # LOCATION and URL: where the interview happens
 
 
-def _stamp(value: datetime) -> str:
+def _utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError(f"naive datetime {value!r}: an invite needs an aware time")
-    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return value.astimezone(UTC)
 
 
-def _escape(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")  # a bare CR would end the line
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+def clean_text(value: str) -> str:
+    # icalendar escapes LF; a bare CR would survive and end the content line early.
+    return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _fold(line: str) -> list[str]:
-    """Lines longer than 75 octets are folded with a leading space (RFC 5545 §3.1)."""
-    encoded = line.encode()
-    if len(encoded) <= 75:
-        return [line]
-    parts, current = [], b""
-    for char in line:
-        piece = char.encode()
-        if len(current) + len(piece) > (75 if not parts else 74):
-            parts.append(current.decode())
-            current = b""
-        current += piece
-    parts.append(current.decode())
-    return [parts[0]] + [" " + p for p in parts[1:]]
+def address(email: str, name: str = "", **params: str) -> icalendar.vCalAddress:
+    """A calendar user (ORGANIZER, ATTENDEE) as `mailto:` with its parameters."""
+    value = icalendar.vCalAddress(f"mailto:{email}")
+    if name:
+        value.params["CN"] = clean_text(name).replace("\n", " ")
+    value.params.update(params)
+    return value
 
 
 def render_invite(invite: Invite, now: datetime) -> str:
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//loopbot//interview loops//EN",
-        "CALSCALE:GREGORIAN",
-        f"METHOD:{'CANCEL' if invite.cancelled else 'REQUEST'}",
-        "BEGIN:VEVENT",
-        f"UID:{invite.uid}",
-        f"SEQUENCE:{invite.sequence}",
-        f"DTSTAMP:{_stamp(now)}",
-        f"DTSTART:{_stamp(invite.start)}",
-        f"DTEND:{_stamp(invite.end)}",
-        f"SUMMARY:{_escape(invite.summary)}",
-        f"DESCRIPTION:{_escape(invite.description)}",
-        f"STATUS:{'CANCELLED' if invite.cancelled else 'CONFIRMED'}",
-    ]
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "CANCEL" if invite.cancelled else "REQUEST")
+    event = icalendar.Event()
+    event.add("uid", invite.uid)
+    event.add("sequence", invite.sequence)
+    event.add("dtstamp", _utc(now))
+    event.add("dtstart", _utc(invite.start))
+    event.add("dtend", _utc(invite.end))
+    event.add("summary", clean_text(invite.summary))
+    event.add("description", clean_text(invite.description))
+    event.add("status", "CANCELLED" if invite.cancelled else "CONFIRMED")
+    if invite.video_url:
+        event.add("location", invite.video_url)
+        event.add("url", invite.video_url)
     if invite.organizer_email:
-        lines.append(f"ORGANIZER:mailto:{invite.organizer_email}")
+        event.add("organizer", address(invite.organizer_email, invite.organizer_name))
     if invite.attendee_email:
-        lines.append(f"ATTENDEE;ROLE=REQ-PARTICIPANT;RSVP=TRUE:mailto:{invite.attendee_email}")
-    lines += ["END:VEVENT", "END:VCALENDAR"]
-    return "\r\n".join(folded for line in lines for folded in _fold(line)) + "\r\n"
+        event.add(
+            "attendee",
+            address(
+                invite.attendee_email, invite.attendee_name, ROLE="REQ-PARTICIPANT", RSVP="TRUE"
+            ),
+        )
+    calendar.add_component(event)
+    return calendar.to_ical().decode("utf-8")

@@ -12,9 +12,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot import messages
 from bot.errors import Conflict, InputError, InvalidForm, NotFound
-from bot.loops import LoopService
+from bot.loops.catalog import place, pool_teams, teams_of
+from bot.loops.changes import cancel_interview, replace_in_slot, replan_stage
+from bot.loops.config import LoopConfig
+from bot.loops.lookups import (
+    require_recruiter_or_manager,
+    rollup_ref,
+    root_ref,
+    team_manager,
+    teams,
+)
+from bot.loops.proposals import propose, withdraw
+from bot.loops.thread import loop_summary, refresh_rollup, refresh_root
+from bot.loops.views import loop_view, stage_views
+from bot.messages.notes import recruiter_note, thread_note
+from bot.messages.pivot import pivot_modal, pivot_summary, pools_message
 from bot.outbox import enqueue
 from storage.models import Decision, Interview, Loop, Stage
 from storage.uow import UnitOfWork
@@ -23,21 +36,21 @@ FINISHED = ("completed", "decided")
 
 
 class PivotService:
-    def __init__(self, loops: LoopService):
-        self.loops = loops
+    def __init__(self, config: LoopConfig):
+        self.config = config
 
     # --- where a loop can go -----------------------------------------------------------------
 
     def targets(self, uow: UnitOfWork, loop: Loop) -> list[tuple[str, str]]:
         """(value, label) for each place the loop can pivot to."""
         options = []
-        pool_teams = self.loops.pool_teams(loop.pool)
-        for team in self.loops.teams(uow):
+        in_pool = pool_teams(self.config.templates, loop.pool)
+        for team in teams(uow):
             if team == loop.team:
                 continue
-            verb = "Focus on" if team in pool_teams and not loop.team else "Move to"
+            verb = "Focus on" if team in in_pool and not loop.team else "Move to"
             options.append((f"team:{team}", f"{verb} {team}"))
-        for key, pool in self.loops.templates.pools.items():
+        for key, pool in self.config.templates.pools.items():
             if key != loop.pool or loop.team:
                 options.append((f"pool:{key}", f"Move to the {pool.title} pool (unfocused)"))
         return options
@@ -45,7 +58,7 @@ class PivotService:
     def pools_overview(self, uow: UnitOfWork) -> dict:
         """/loop-pool: every pool, its teams and needs, and the loops running in it."""
         rows = []
-        for key, pool in self.loops.templates.pools.items():
+        for key, pool in self.config.templates.pools.items():
             needs = " · ".join(x for x in (pool.skill, pool.function) if x)
             details = f"{needs + ' · ' if needs else ''}levels {', '.join(pool.levels)}"
             lines = []
@@ -64,15 +77,15 @@ class PivotService:
                     "\n".join(lines) or "No open loops.",
                 )
             )
-        return messages.pools_message(rows)
+        return pools_message(rows)
 
     def form(self, uow: UnitOfWork, loop_id: int, actor: str) -> dict:
         loop = self._open_loop(uow, loop_id, actor)
         candidate = uow.loops.candidate(loop.candidate_id)
-        return messages.pivot_modal(
+        return pivot_modal(
             loop.id,
             candidate.name,
-            self.loops.place(loop),
+            place(self.config.templates, loop),
             loop.preferences,
             self.targets(uow, loop),
         )
@@ -81,7 +94,7 @@ class PivotService:
         loop = uow.loops.get(loop_id, lock=True)
         if loop is None:
             raise NotFound("That loop no longer exists.")
-        self.loops.require_recruiter_or_manager(uow, loop, actor)
+        require_recruiter_or_manager(uow, loop, actor)
         if loop.status != "open":
             raise Conflict("This loop is closed.")
         return loop
@@ -111,14 +124,14 @@ class PivotService:
                     )
                 ]
             )
-        before = self.loops.place(loop)
+        before = place(self.config.templates, loop)
         old_manager = uow.interviewers.get(loop.hiring_manager_id)
         loop.team, loop.pool = team, pool
         loop.hiring_manager_id = new_manager.id
         loop.updated_at = now
         uow.session.add(loop)
         uow.session.flush()
-        after = self.loops.place(loop)
+        after = place(self.config.templates, loop)
 
         kept, replaced, replanned = self._relay_stages(uow, loop, now)
         current = self._current_stage(uow, loop)
@@ -164,19 +177,19 @@ class PivotService:
         for stage in uow.loops.stages(loop.id):
             # Decided stages read the same after a pivot; the live ones change hands.
             if stage.status not in ("decided", "skipped") and uow.outbox.has_ref(
-                self.loops.rollup_ref(stage.id)
+                rollup_ref(stage.id)
             ):
-                self.loops.refresh_rollup(uow, loop, stage, now)
-        self.loops.refresh_root(uow, loop)
+                refresh_rollup(self.config, uow, loop, stage, now)
+        refresh_root(self.config, uow, loop)
         return f"Pivoted to {after}."
 
     def _parse(self, uow: UnitOfWork, loop: Loop, target: str) -> tuple[str, str]:
         kind, _, name = target.partition(":")
-        if kind == "team" and name in self.loops.teams(uow) and name != loop.team:
+        if kind == "team" and name in teams(uow) and name != loop.team:
             # A team of the loop's pool keeps the loop in the pool, focused on it.
-            return name, loop.pool if name in self.loops.pool_teams(loop.pool) else ""
-        if kind == "pool" and name in self.loops.templates.pools:
-            if loop.level not in self.loops.templates.pools[name].levels:
+            return name, loop.pool if name in pool_teams(self.config.templates, loop.pool) else ""
+        if kind == "pool" and name in self.config.templates.pools:
+            if loop.level not in self.config.templates.pools[name].levels:
                 raise InvalidForm(
                     [InputError("target", f"the pool does not hire {loop.level}", "a team")]
                 )
@@ -184,12 +197,12 @@ class PivotService:
         raise InvalidForm([InputError("target", "choose where the loop goes", "a team")])
 
     def _manager(self, uow: UnitOfWork, loop: Loop, team: str, pool: str, chosen: str):
-        allowed = {team} if team else self.loops.pool_teams(pool)
+        allowed = {team} if team else pool_teams(self.config.templates, pool)
         if chosen:
             person = uow.interviewers.by_slack_id(chosen)
         else:
             current = uow.interviewers.get(loop.hiring_manager_id)
-            sole = self.loops.team_manager(uow, team) if team else None
+            sole = team_manager(uow, team) if team else None
             person = (
                 uow.interviewers.by_slack_id(sole)
                 if sole
@@ -222,7 +235,7 @@ class PivotService:
         ones untouched. Returns what happened to booked interviews."""
         wanted = [
             t.key
-            for t in self.loops.templates.stages_for(loop.track, loop.team or None, loop.level)
+            for t in self.config.templates.stages_for(loop.track, loop.team or None, loop.level)
         ]
         rows = uow.loops.stages(loop.id)
         finished = [r for r in rows if r.status in FINISHED or self._under_way(uow, r, now)]
@@ -244,13 +257,14 @@ class PivotService:
             if row.status == "scheduled":
                 self._rebook(uow, loop, row, now, kept, replaced, replanned)
             elif row.status == "proposed":
-                self.loops.propose(uow, loop, row, now)
+                propose(self.config, uow, loop, row, now)
                 replanned.append(row.key)
         for row in open_rows.values():  # stages the new team's loop does not have
+            withdraw(self.config, uow, loop, row, "withdrawn: the loop moved to another team", now)
             for interview in uow.loops.interviews(row.id):
                 if interview.status == "confirmed":
-                    self.loops.cancel_interview(
-                        uow, loop, interview, "the loop moved to another team", now
+                    cancel_interview(
+                        self.config, uow, loop, interview, "the loop moved to another team", now
                     )
             row.status = "skipped"
             row.position = 1000 + row.position
@@ -270,9 +284,12 @@ class PivotService:
             if self._still_fits(uow, loop, interview):
                 kept.append(interview.id)
                 continue
-            self.loops.cancel_interview(uow, loop, interview, "the loop moved to another team", now)
+            cancel_interview(
+                self.config, uow, loop, interview, "the loop moved to another team", now
+            )
             uow.session.flush()
-            booked = self.loops.replace_in_slot(
+            booked = replace_in_slot(
+                self.config,
                 uow,
                 loop,
                 stage,
@@ -282,7 +299,7 @@ class PivotService:
                 fixed={"hiring_manager": loop.hiring_manager_id},
             )
             if booked is None:
-                self.loops.replan_stage(uow, loop, stage, now, "the loop moved to another team")
+                replan_stage(self.config, uow, loop, stage, now, "the loop moved to another team")
                 replanned.append(stage.key)
                 return
             replaced.append(interview.id)
@@ -293,7 +310,7 @@ class PivotService:
         if interview.role == "recruiter":
             return True  # the recruiter runs the loop wherever it goes
         person = uow.interviewers.get(interview.interviewer_id)
-        return bool(self.loops.teams_of(loop) & set(person.teams))
+        return bool(teams_of(self.config.templates, loop) & set(person.teams))
 
     def _announce(
         self,
@@ -316,22 +333,24 @@ class PivotService:
             uow,
             f"{key}:thread",
             "chat.postMessage",
-            thread_ref=self.loops.root_ref(loop.id),
-            **messages.thread_note(text),
+            loop_id=loop.id,
+            thread_ref=root_ref(loop.id),
+            **thread_note(text),
         )
         if new_manager != old_manager:
             enqueue(
                 uow,
                 f"{key}:new-manager",
                 "chat.postMessage",
+                loop_id=loop.id,
                 channel=new_manager,
-                **messages.pivot_summary(
-                    self.loops.view(uow, loop),
+                **pivot_summary(
+                    loop_view(self.config.templates, uow, loop),
                     before,
                     after,
                     reason,
-                    self.loops.stage_views(uow, loop),
-                    self.loops.loop_summary(uow, loop, now),
+                    stage_views(self.config.templates, uow, loop),
+                    loop_summary(self.config.templates, uow, loop, now),
                     loop.preferences,
                 ),
             )
@@ -339,8 +358,9 @@ class PivotService:
                 uow,
                 f"{key}:old-manager",
                 "chat.postMessage",
+                loop_id=loop.id,
                 channel=old_manager,
-                **messages.recruiter_note(
+                **recruiter_note(
                     f"*{candidate.name}*'s loop moved from {before} to {after}; "
                     f"<@{new_manager}> is its hiring manager now."
                 ),

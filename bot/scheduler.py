@@ -1,29 +1,38 @@
-"""APScheduler 3.x for timed prompts, with its job store in loopbot's own database.
+"""APScheduler 3.x fires the timed prompts; their times live in `scheduled_prompt`.
+
+APScheduler's SQLAlchemyJobStore pickles every job, unpickles the whole table to list it and
+writes each job in its own transaction: at 100,000 prompts a re-sync took hours. Here the job
+store is `PromptStore`, a small APScheduler job store over one plain row per (interview,
+kind). The re-sync (bot/prompt_sync.py) writes those rows in bulk; APScheduler still decides
+when to run what (misfire grace, coalescing, its executor), asking the store only for the
+rows that are due and for the next due time.
 
 Rules the prompts depend on:
-- Jobs have deterministic ids (`interview:<id>:<kind>`) and are added with
-  `replace_existing=True`, so re-syncing never duplicates a job.
-- The job function is module-level and takes ids only, because the job store
-  keeps a reference to it, not the object graph.
-- `misfire_grace_time` is long and `coalesce=True`: a prompt that fell due
-  while the bot was down runs once when it comes back, instead of being dropped
-  (APScheduler's default grace of 1 s would silently drop it).
-- The database is the source of truth: each prompt records when it was sent, and
-  jobs are re-synced from the database at start. A job that fires twice finds the
-  prompt already sent and does nothing.
+- Job ids are deterministic (`interview:<id>:<kind>`) and the row's key, so a re-sync never
+  duplicates one; the job function is module-level and takes ids only.
+- A prompt that fell due while the bot was down runs once when it comes back (a long
+  `misfire_grace_time`, `coalesce=True`); the database is the source of truth: each prompt
+  records when it was sent, so a job that fires twice finds it sent and does nothing.
+- Rows may be written by any replica; the store tells APScheduler to look again at least
+  every `recheck` seconds, so a prompt another replica just scheduled is not missed.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from apscheduler.jobstores.base import JobLookupError
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.job import Job
+from apscheduler.jobstores.base import BaseJobStore, ConflictingIdError, JobLookupError
+from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
+from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import Engine
+
+from storage import prompt_schedule as table
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +41,10 @@ Handler = Callable[[str, int], None]
 
 MAINTENANCE_EVERY = timedelta(minutes=10)
 MAINTENANCE_JOB = "loopbot:maintenance"
+PROMPTS = "prompts"
+FIRE_REF = "bot.scheduler:fire"
 
-# The one handler of this process (APScheduler's rule: one scheduler per job store).
+# The one handler of this process (only the leader runs a scheduler).
 _handler: Handler | None = None
 _maintain: Callable[[], None] | None = None
 
@@ -47,13 +58,115 @@ def fire(kind: str, interview_id: int) -> None:
 
 
 def maintain() -> None:
-    """The periodic upkeep job (module-level, no arguments, like every stored job)."""
+    """The periodic upkeep job (module-level, no arguments, like every job)."""
     if _maintain is not None:
         _maintain()
 
 
 def job_id(interview_id: int, kind: str) -> str:
     return f"interview:{interview_id}:{kind}"
+
+
+def slot_of(job_id_: str) -> tuple[int, str]:
+    _, interview_id, kind = job_id_.split(":", 2)
+    return int(interview_id), kind
+
+
+class PromptStore(BaseJobStore):
+    """An APScheduler job store over `scheduled_prompt`: jobs are built from rows on demand."""
+
+    def __init__(self, engine: Engine, recheck: timedelta = timedelta(seconds=1)):
+        super().__init__()
+        self.engine = engine
+        self.recheck = recheck
+        # The time each handed-out job was read at: removing it after it fired only
+        # removes that row if no re-sync moved it meanwhile.
+        self._handed: dict[str, datetime] = {}
+        self._lock = threading.Lock()
+
+    def _job(self, interview_id: int, kind: str, run_at: datetime) -> Job:
+        job = Job.__new__(Job)
+        job.__setstate__(
+            {
+                "version": 1,
+                "id": job_id(interview_id, kind),
+                "func": FIRE_REF,
+                "trigger": DateTrigger(run_date=run_at, timezone=UTC),
+                "executor": "default",
+                "args": (kind, interview_id),
+                "kwargs": {},
+                "name": "fire",
+                "misfire_grace_time": int(MISFIRE_GRACE.total_seconds()),
+                "coalesce": True,
+                "max_instances": 1,
+                "next_run_time": run_at,
+            }
+        )
+        job._scheduler = self._scheduler
+        job._jobstore_alias = self._alias
+        return job
+
+    def lookup_job(self, job_id_: str) -> Job | None:
+        slot = slot_of(job_id_)
+        with self.engine.connect() as connection:
+            run_at = table.one(connection, slot)
+        return None if run_at is None else self._job(*slot, run_at)
+
+    def get_due_jobs(self, now: datetime) -> list[Job]:
+        with self.engine.connect() as connection:
+            rows = table.due(connection, now)
+        with self._lock:
+            for interview_id, kind, run_at in rows:
+                self._handed[job_id(interview_id, kind)] = run_at
+        return [self._job(*row) for row in rows]
+
+    def get_next_run_time(self) -> datetime:
+        with self.engine.connect() as connection:
+            soonest = table.next_run_at(connection)
+        recheck = datetime.now(UTC) + self.recheck
+        return recheck if soonest is None else min(soonest, recheck)
+
+    def get_all_jobs(self) -> list[Job]:
+        with self.engine.connect() as connection:
+            rows = sorted(table.stored(connection).items(), key=lambda item: (item[1], item[0]))
+        return [self._job(i, k, at) for (i, k), at in rows]
+
+    def add_job(self, job: Job) -> None:
+        slot = slot_of(job.id)
+        with self.engine.begin() as connection:
+            if table.one(connection, slot) is not None:
+                raise ConflictingIdError(job.id)
+            table.write(connection, {slot: job.next_run_time}, {}, ())
+
+    def update_job(self, job: Job) -> None:
+        slot = slot_of(job.id)
+        with self.engine.begin() as connection:
+            if table.one(connection, slot) is None:
+                raise JobLookupError(job.id)
+            table.write(connection, {}, {slot: job.next_run_time}, ())
+
+    def remove_job(self, job_id_: str) -> None:
+        with self._lock:
+            run_at = self._handed.pop(job_id_, None)
+        with self.engine.begin() as connection:
+            table.take(connection, slot_of(job_id_), run_at)
+
+    def remove_all_jobs(self) -> None:
+        with self.engine.begin() as connection:
+            table.clear(connection)
+
+
+class _Scheduler(BackgroundScheduler):
+    def _process_jobs(self):
+        try:
+            return super()._process_jobs()
+        except JobLookupError:
+            # Shut down in the middle of a pass (the leader stepping down): APScheduler then
+            # looks for the fired job among its pending ones and fails. The row stays and the
+            # next leader fires it; the prompt's sent-at column keeps that to once.
+            if self.state == STATE_STOPPED:
+                return None
+            raise
 
 
 class PromptScheduler:
@@ -64,14 +177,33 @@ class PromptScheduler:
         *,
         paused: bool = False,
         maintain: Callable[[], None] | None = None,
+        recheck: timedelta = timedelta(seconds=1),
     ):
-        """`paused=True` keeps the job store but never fires on the wall clock: the demo
-        and the tests move their own clock and call `run_due`."""
+        """`paused=True` never fires on the wall clock: the demo and the tests move their
+        own clock and call `run_due`."""
+        self.engine = engine
         self.handler = handler
         self.paused = paused
         self.maintain = maintain
-        self.scheduler = BackgroundScheduler(
-            jobstores={"default": SQLAlchemyJobStore(engine=engine)},
+        self.recheck = recheck
+        self.scheduler: _Scheduler | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.scheduler is not None and self.scheduler.running
+
+    def start(self) -> None:
+        global _handler, _maintain
+        _handler = self.handler
+        _maintain = self.maintain
+        if self.paused:
+            return
+        # A new APScheduler each time: the leader may lose and regain its role.
+        self.scheduler = _Scheduler(
+            jobstores={
+                "default": MemoryJobStore(),
+                PROMPTS: PromptStore(self.engine, self.recheck),
+            },
             job_defaults={
                 "coalesce": True,
                 "misfire_grace_time": int(MISFIRE_GRACE.total_seconds()),
@@ -79,14 +211,9 @@ class PromptScheduler:
             },
             timezone=UTC,
         )
-
-    def start(self) -> None:
-        global _handler, _maintain
-        _handler = self.handler
-        _maintain = self.maintain
-        self.scheduler.start(paused=self.paused)
-        if self.maintain is not None and not self.paused:
-            # Belt and braces: a prompt whose job was lost (a handler error, a crash between
+        self.scheduler.start()
+        if self.maintain is not None:
+            # Belt and braces: a prompt whose row was lost (a handler error, a crash between
             # commit and sync) is found again from the database within MAINTENANCE_EVERY.
             self.scheduler.add_job(
                 maintain,
@@ -98,55 +225,36 @@ class PromptScheduler:
 
     def shutdown(self) -> None:
         global _handler, _maintain
-        if self.scheduler.running:
+        if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+        self.scheduler = None
         if _handler is self.handler:
             _handler = None
             _maintain = None
 
-    def replace(self, interview_id: int, wanted: Mapping[str, datetime]) -> None:
-        """Make the interview's jobs exactly `wanted` (kind → when)."""
-        prefix = f"interview:{interview_id}:"
-        for job in self.scheduler.get_jobs():
-            if job.id.startswith(prefix) and job.id[len(prefix) :] not in wanted:
-                self._remove(job.id)
-        for kind, when in wanted.items():
-            self.scheduler.add_job(
-                fire,
-                trigger="date",
-                run_date=when,
-                args=[kind, interview_id],
-                id=job_id(interview_id, kind),
-                replace_existing=True,
-            )
-
-    def keep_only(self, interview_ids: set[int]) -> None:
-        """Drop jobs of interviews that no longer want any (start-up re-sync)."""
-        for job in self.scheduler.get_jobs():
-            parts = job.id.split(":")
-            if parts[0] == "interview" and int(parts[1]) not in interview_ids:
-                self._remove(job.id)
+    def wakeup(self) -> None:
+        """Look at the rows again now (after this process wrote some)."""
+        if self.running:
+            self.scheduler.wakeup()
 
     def jobs(self) -> list[tuple[str, datetime]]:
-        return [(job.id, job.next_run_time) for job in self.scheduler.get_jobs()]
+        """The prompt jobs, from the database itself, in time order."""
+        with self.engine.connect() as connection:
+            rows = table.stored(connection)
+        ordered = sorted(rows.items(), key=lambda item: (item[1], item[0]))
+        return [(job_id(i, k), at) for (i, k), at in ordered]
 
     def run_due(self, now: datetime) -> int:
-        """Run, in time order, every job due at `now` (the demo's and tests' clock)."""
+        """Run, in time order, every prompt due at `now` (the demo's and tests' clock)."""
         ran = 0
         while True:
-            due = [
-                j
-                for j in self.scheduler.get_jobs()
-                if j.next_run_time is not None and j.next_run_time <= now
-            ]
+            with self.engine.connect() as connection:
+                due = table.due(connection, now, limit=1)
             if not due:
                 return ran
-            job = min(due, key=lambda j: (j.next_run_time, j.id))
-            self._remove(job.id)
-            self.handler(*job.args)
-            ran += 1
-
-    def _remove(self, job_id_: str) -> None:
-        # Already ran or removed: the goal is reached either way.
-        with contextlib.suppress(JobLookupError):
-            self.scheduler.remove_job(job_id_)
+            interview_id, kind, run_at = due[0]
+            with self.engine.begin() as connection:
+                taken = table.take(connection, (interview_id, kind), run_at)
+            if taken:
+                self.handler(kind, interview_id)
+                ran += 1

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.decisions import DecisionService
 from bot.feedback import FeedbackService
-from bot.loops import LoopService
+from bot.insights.service import InsightsService
+from bot.loops.service import LoopService
 from bot.pivots import PivotService
 from bot.planning.templates import TemplateBook
 from bot.settings import Settings
@@ -25,3 +26,4 @@ class Services:
     feedback: FeedbackService
     decisions: DecisionService
     pivots: PivotService
+    insights: InsightsService

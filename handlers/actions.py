@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot import messages
+from bot.messages import action_ids
 from bot.services import Services
-from handlers.common import on_click, opens_form
+from handlers.common import on_click, opens_form, parse_ids
 
 
 def register(app: App, services: Services) -> None:
@@ -16,23 +16,25 @@ def register(app: App, services: Services) -> None:
     decisions, pivots = services.decisions, services.pivots
     changes = {
         # The recruiter's proposal: "stage:version", plus ":index" for one of its slots.
-        messages.CONFIRM: lambda uow, now, who, v: loops.confirm(uow, *ids(v), who, now),
-        messages.SWAP: lambda uow, now, who, v: loops.swap(uow, *ids(v), who, now),
-        messages.USE_ALTERNATIVE: lambda uow, now, who, v: loops.use_alternative(
-            uow, *ids(v), who, now
+        action_ids.CONFIRM: lambda uow, now, who, v: loops.confirm(uow, *ids(v, 2), who, now),
+        action_ids.SWAP: lambda uow, now, who, v: loops.swap(uow, *ids(v, 3), who, now),
+        action_ids.USE_ALTERNATIVE: lambda uow, now, who, v: loops.use_alternative(
+            uow, *ids(v, 3), who, now
         ),
         # An interviewer's DM: the interview id.
-        messages.CANT_MAKE_IT: lambda uow, now, who, v: loops.decline(uow, *ids(v), who, now),
+        action_ids.CANT_MAKE_IT: lambda uow, now, who, v: loops.decline(uow, *ids(v, 1), who, now),
         # The decision thread: the stage id.
-        messages.ADVANCE: lambda uow, now, who, v: decisions.advance(uow, *ids(v), who, now),
-        messages.DECLINE: lambda uow, now, who, v: decisions.decline(uow, *ids(v), who, now),
-        messages.OFFER: lambda uow, now, who, v: decisions.offer(uow, *ids(v), who, now),
+        action_ids.ADVANCE: lambda uow, now, who, v: decisions.advance(uow, *ids(v, 1), who, now),
+        action_ids.DECLINE: lambda uow, now, who, v: decisions.decline(uow, *ids(v, 1), who, now),
+        action_ids.OFFER: lambda uow, now, who, v: decisions.offer(uow, *ids(v, 1), who, now),
     }
     forms = {
-        messages.PICK_TIME: lambda uow, now, who, v: loops.replan_form(uow, *ids(v), who),
-        messages.FEEDBACK_OPEN: lambda uow, now, who, v: feedback.form(uow, *ids(v), who, now),
-        messages.FEEDBACK_VIEW: lambda uow, now, who, v: feedback.panel(uow, *ids(v), who, now),
-        messages.PIVOT: lambda uow, now, who, v: pivots.form(uow, *ids(v), who),  # the loop id
+        action_ids.PICK_TIME: lambda uow, now, who, v: loops.replan_form(uow, *ids(v, 2), who),
+        action_ids.FEEDBACK_OPEN: lambda uow, now, who, v: feedback.form(uow, *ids(v, 1), who, now),
+        action_ids.FEEDBACK_VIEW: lambda uow, now, who, v: feedback.panel(
+            uow, *ids(v, 1), who, now
+        ),
+        action_ids.PIVOT: lambda uow, now, who, v: pivots.form(uow, *ids(v, 1), who),  # the loop id
     }
     for action_id, work in changes.items():
         on_click(app, services, action_id, work)
@@ -40,6 +42,6 @@ def register(app: App, services: Services) -> None:
         opens_form(app, services, action_id, build)
 
 
-def ids(value: str) -> list[int]:
-    """A button value: one id, or several joined with ':'."""
-    return [int(part) for part in value.split(":")]
+def ids(value: str, count: int) -> list[int]:
+    """A button value: `count` ids joined with ':' (see handlers.common.parse_ids)."""
+    return parse_ids(value, count)

@@ -6,10 +6,11 @@ from zoneinfo import available_timezones
 
 from slack_bolt import App
 
-from bot import messages
+from bot.errors import LoopbotError
+from bot.messages.forms import ModalChoices, schedule_loop_modal
 from bot.prefill import parse_prefill
 from bot.services import Services
-from handlers.common import open_modal
+from handlers.common import answer, open_modal, reply
 
 
 def register(app: App, services: Services) -> None:
@@ -19,6 +20,7 @@ def register(app: App, services: Services) -> None:
         open_modal(client, respond, command["trigger_id"], schedule_loop_form(services, command))
 
     register_pools(app, services)
+    register_insights(app, services)
 
 
 def register_pools(app: App, services: Services) -> None:
@@ -27,7 +29,25 @@ def register_pools(app: App, services: Services) -> None:
         ack()
         with services.uow() as uow:
             overview = services.pivots.pools_overview(uow)
-        respond(response_type="ephemeral", **overview)
+        answer(respond, response_type="ephemeral", **overview)
+
+
+def register_insights(app: App, services: Services) -> None:
+    @app.command("/loop-insights")
+    def insights(ack, command, respond):
+        ack()
+        try:
+            answer = services.insights.answer(
+                services.uow,
+                command["user_id"],
+                command.get("text", ""),
+                command["trigger_id"],
+                services.clock.now(),
+            )
+        except LoopbotError as error:
+            reply(respond, str(error))
+            return
+        reply(respond, answer)
 
 
 def schedule_loop_form(services: Services, command: dict) -> dict:
@@ -55,7 +75,7 @@ def schedule_loop_form(services: Services, command: dict) -> dict:
         if manager:
             prefill["hiring_manager"] = manager
     limits = services.templates.accommodation_limits
-    choices = messages.ModalChoices(
+    choices = ModalChoices(
         tracks=[(key, track.title) for key, track in services.templates.tracks.items()],
         levels=[(key, f"{key} — {title}") for key, title in services.templates.levels],
         places=[(team, team) for team in teams]
@@ -68,4 +88,4 @@ def schedule_loop_form(services: Services, command: dict) -> dict:
         max_extra_minutes=limits.extra_minutes_per_interview,
         max_extra_break=limits.extra_break_minutes,
     )
-    return messages.schedule_loop_modal(choices, prefill)
+    return schedule_loop_modal(choices, prefill)

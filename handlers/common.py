@@ -4,12 +4,15 @@ turn domain errors into an ephemeral answer (or errors on the form's fields)."""
 from __future__ import annotations
 
 import logging
+import re
+import traceback
 from collections.abc import Callable
 from datetime import datetime
 
 from slack_sdk.errors import SlackApiError
 
-from bot.errors import InvalidForm, LoopbotError
+from bot.app import APOLOGY
+from bot.errors import InvalidForm, LoopbotError, NotFound
 from bot.outbox import enqueue
 from bot.services import Services
 from storage.uow import UnitOfWork  # the type services take; handlers never query
@@ -32,6 +35,23 @@ def run_action(services: Services, respond, work: Work) -> None:
         reply(respond, answer)
 
 
+# Ids fit PostgreSQL's integer; anything else in a button or a form was not made by loopbot.
+_ID = re.compile(r"[0-9]{1,9}")
+FORGED = (
+    "That button or form refers to something loopbot does not know (it may come from an old "
+    "or altered message). Use the latest message from loopbot."
+)
+
+
+def parse_ids(value: object, count: int) -> list[int]:
+    """`count` ids joined with ':' (a button's value, a form's private_metadata), or NotFound
+    with a sentence the person can act on."""
+    parts = value.split(":") if isinstance(value, str) else []
+    if len(parts) != count or not all(_ID.fullmatch(part) for part in parts):
+        raise NotFound(FORGED)
+    return [int(part) for part in parts]
+
+
 Click = Callable[[UnitOfWork, datetime, str, str], str | None]
 Form = Callable[[UnitOfWork, datetime, str, str], dict]
 Submit = Callable[[UnitOfWork, datetime, str, str, dict[str, str]], object]
@@ -44,7 +64,9 @@ def on_click(app, services: Services, action_id: str, work: Click) -> None:
     def clicked(ack, body, action, respond):
         ack()
         run_action(
-            services, respond, lambda uow, now: work(uow, now, body["user"]["id"], action["value"])
+            services,
+            respond,
+            lambda uow, now: work(uow, now, body["user"]["id"], action.get("value", "")),
         )
 
 
@@ -56,11 +78,11 @@ def opens_form(app, services: Services, action_id: str, build: Form) -> None:
         ack()
         try:
             with services.uow() as uow:
-                view = build(uow, services.clock.now(), body["user"]["id"], action["value"])
+                view = build(uow, services.clock.now(), body["user"]["id"], action.get("value", ""))
         except LoopbotError as error:
             reply(respond, str(error))
             return
-        open_modal(client, respond, body["trigger_id"], view)
+        open_modal(client, respond, body.get("trigger_id", ""), view)
 
 
 def open_modal(client, respond, trigger_id: str, view: dict) -> None:
@@ -79,13 +101,14 @@ def on_submit(app, services: Services, callback_id: str, error_field: str, work:
 
     @app.view(callback_id)
     def submitted(ack, body, view):
+        actor = body["user"]["id"]
         try:
             with services.uow() as uow:
                 work(
                     uow,
                     services.clock.now(),
-                    body["user"]["id"],
-                    view["private_metadata"],
+                    actor,
+                    view.get("private_metadata", ""),
                     form_values(view),
                 )
                 uow.commit()
@@ -94,6 +117,13 @@ def on_submit(app, services: Services, callback_id: str, error_field: str, work:
             return
         except LoopbotError as error:
             ack(response_action="errors", errors={error_field: str(error)[:150]})
+            return
+        except Exception as error:  # acknowledged on every path: the form closes, the person hears
+            ack()
+            # The traceback's frames, not the error's text: it may quote what was typed.
+            frames = "".join(traceback.format_tb(error.__traceback__))
+            log.error("unhandled %s in %s\n%s", type(error).__name__, callback_id, frames)
+            tell(services, actor, f"view:{view['id']}:failed"[:200], APOLOGY)
             return
         ack()
 
@@ -115,14 +145,23 @@ def tell(services: Services, user_id: str, key: str, text: str) -> None:
 
 
 def reply(respond, text: str) -> None:
+    answer(respond, text=text, response_type="ephemeral", replace_original=False)
+
+
+def answer(respond, **message) -> None:
+    """Answer on the request's response_url, if it has a working one."""
     if respond is None:
-        log.warning("no response_url to answer with: %s", text)
+        log.warning("no response_url to answer with")
         return
-    respond(text=text, response_type="ephemeral", replace_original=False)
+    try:
+        respond(**message)
+    except Exception as error:  # the answer is a courtesy: its failure changes nothing done
+        log.warning("could not answer on the response_url: %s", type(error).__name__)
 
 
 def form_values(view: dict) -> dict[str, str]:
-    """A modal's state as block_id → the value a person chose or typed."""
+    """A modal's state as block_id → the value a person chose or typed (text only: a value
+    of any other shape reads as empty, and the service says what is missing)."""
     values: dict[str, str] = {}
     for block_id, actions in view.get("state", {}).get("values", {}).items():
         for element in actions.values():
@@ -130,15 +169,22 @@ def form_values(view: dict) -> dict[str, str]:
     return values
 
 
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def _value(element: dict) -> str:
     kind = element.get("type")
     if kind in ("static_select", "radio_buttons", "external_select"):
-        option = element.get("selected_option") or {}
-        return option.get("value", "")
+        option = element.get("selected_option")
+        return _text(option.get("value")) if isinstance(option, dict) else ""
     if kind == "checkboxes":
-        return ",".join(o["value"] for o in element.get("selected_options") or [])
+        options = element.get("selected_options")
+        if not isinstance(options, list):
+            return ""
+        return ",".join(_text(o.get("value")) for o in options if isinstance(o, dict))
     if kind == "users_select":
-        return element.get("selected_user") or ""
+        return _text(element.get("selected_user"))
     if kind == "conversations_select":
-        return element.get("selected_conversation") or ""
-    return element.get("value") or ""
+        return _text(element.get("selected_conversation"))
+    return _text(element.get("value"))

@@ -13,7 +13,9 @@ def register(app: App, services: Services) -> None:
     def show_home(event, client):
         if event.get("tab") != "home":
             return
-        user = event["user"]
+        user = event.get("user")
+        if not isinstance(user, str) or not user:
+            return  # nobody to show it to
         with services.uow() as uow:
-            view = home_view(uow, services.loops, user, services.clock.now())
+            view = home_view(uow, services.templates, user, services.clock.now(), services.insights)
         client.views_publish(user_id=user, view=view)

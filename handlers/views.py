@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot import messages
 from bot.errors import InvalidForm, LoopbotError
+from bot.messages import action_ids
 from bot.services import Services
-from handlers.common import field_errors, form_values, on_submit, tell
+from handlers.common import field_errors, form_values, on_submit, parse_ids, tell
 
 
 def register(app: App, services: Services) -> None:
-    @app.view(messages.SCHEDULE_LOOP_VIEW)
+    @app.view(action_ids.SCHEDULE_LOOP_VIEW)
     def submit_schedule_loop(ack, body, view):
         # Validation answers on the form; creating and planning the loop happens after ack.
         actor, now = body["user"]["id"], services.clock.now()
@@ -21,6 +21,12 @@ def register(app: App, services: Services) -> None:
         except InvalidForm as invalid:
             ack(response_action="errors", errors=field_errors(invalid))
             return
+        except LoopbotError as error:
+            ack(response_action="errors", errors={"candidate_name": str(error)[:150]})
+            return
+        except Exception:  # acknowledged on every path; the error handler logs it
+            ack()
+            raise
         ack()
         try:
             with services.uow() as uow:
@@ -36,29 +42,29 @@ def register(app: App, services: Services) -> None:
     on_submit(
         app,
         services,
-        messages.REPLAN_VIEW,
+        action_ids.REPLAN_VIEW,
         "availability",
         lambda uow, now, who, meta, values: services.loops.replan(
-            uow, *(int(p) for p in meta.split(":")), values.get("availability", ""), who, now
+            uow, *parse_ids(meta, 2), values.get("availability", ""), who, now
         ),
     )
     on_submit(
         app,
         services,
-        messages.FEEDBACK_VIEW_CALLBACK,
+        action_ids.FEEDBACK_VIEW_CALLBACK,
         "notes",
         lambda uow, now, who, meta, values: services.feedback.submit(
-            uow, int(meta), who, values, now
+            uow, *parse_ids(meta, 1), who, values, now
         ),
     )
     on_submit(
         app,
         services,
-        messages.PIVOT_VIEW,
+        action_ids.PIVOT_VIEW,
         "target",
         lambda uow, now, who, meta, values: services.pivots.pivot(
             uow,
-            int(meta),
+            *parse_ids(meta, 1),
             values.get("target", ""),
             values.get("hiring_manager", ""),
             values.get("reason", ""),

@@ -1,16 +1,22 @@
-"""`loopbot` — serve, demo, db, roster."""
+"""`loopbot` — serve, demo, db, roster, insights."""
 
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import OperationalError
+
+from bot.calendars.factory import make_calendar
 from bot.errors import LoopbotError
-from bot.planning.templates import TemplateError, load_templates
+from bot.planning.template_loader import load_templates
+from bot.planning.template_source import TemplateError
 from bot.roster import RosterError, parse_roster, write_roster
 from bot.settings import ConfigError, Settings
+from loopbot.calendar_start import check_calendar
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="0.0.0.0")
     demo = commands.add_parser("demo", help="the whole product on a fake Slack, no tokens")
     demo.add_argument("--verbose", action="store_true", help="also print the bot's logs")
+    demo.add_argument(
+        "--charts", type=Path, help="directory for the insights charts (default: a new temp dir)"
+    )
     db = commands.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade", "current"])
     roster = commands.add_parser("roster", help="the interviewer roster (CSV)")
@@ -28,18 +37,45 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("file", type=Path)
     exp = roster_actions.add_parser("export", help="write the roster as CSV")
     exp.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+    insights = commands.add_parser(
+        "insights", help="time to schedule, pass-through, feedback and load, as CSV or JSON"
+    )
+    insights.add_argument("--format", choices=["csv", "json"], default="csv")
+    where = insights.add_mutually_exclusive_group()
+    where.add_argument("--team", default="", help="one team's loops and people")
+    where.add_argument("--pool", default="", help="one hiring pool's loops and people")
+    insights.add_argument("--since", type=_day, help="first day, YYYY-MM-DD (default: 30 days)")
+    insights.add_argument("--until", type=_day, help="last day, included (default: today)")
+    insights.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+    outbox = commands.add_parser("outbox", help="undelivered messages and dead letters")
+    outbox_actions = outbox.add_subparsers(dest="action", required=True)
+    outbox_actions.add_parser("list", help="dead letters and the oldest undelivered messages")
+    retry = outbox_actions.add_parser("retry", help="send dead letters again")
+    retry.add_argument("ids", nargs="*", type=int, help="outbox ids (default: every dead letter)")
+    dismiss = outbox_actions.add_parser("dismiss", help="give up on dead letters for good")
+    dismiss.add_argument("ids", nargs="*", type=int, help="outbox ids (default: every one)")
     args = parser.parse_args(argv)
 
     try:
         if args.command == "serve":
             return _serve(args)
         if args.command == "demo":
-            from loopbot.demo import run_demo
+            from loopbot.demo.script import run_demo
 
-            return run_demo(verbose=args.verbose)
+            return run_demo(verbose=args.verbose, charts=args.charts)
         if args.command == "db":
             return _db(args)
+        if args.command == "outbox":
+            from loopbot.outbox_cli import outbox_command
+
+            return outbox_command(args, _engine())
+        if args.command == "insights":
+            return _insights(args)
         return _roster(args)
+    except OperationalError as error:
+        # Unreachable, refused, bad credentials, no such database: say which setting to fix.
+        print(f"loopbot: {database_unreachable(error)}", file=sys.stderr)
+        return 2
     except (ConfigError, TemplateError, RosterError) as error:
         print(f"loopbot: {error}", file=sys.stderr)
         return 2
@@ -48,12 +84,28 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def database_unreachable(error: OperationalError) -> ConfigError:
+    cause = str(error.orig or error).strip().splitlines()
+    detail = cause[0] if cause else type(error).__name__
+    return ConfigError(
+        "DATABASE_URL",
+        f"cannot be reached ({detail[:200]})",
+        "check the host, port, database name and credentials, and that the server is up",
+    )
+
+
 def _serve(args) -> int:
     settings = Settings.from_env()  # a config error is one line, before any logging starts
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # The calendar too, before the database is touched: its settings, and its provider's
+    # answer to loopbot's credentials (loopbot/calendar_start.py).
+    calendar = make_calendar(settings)
+    check_calendar(calendar)
+    from loopbot.logs import configure_logging
     from loopbot.runtime import Runtime
 
-    runtime = Runtime(settings)
+    configure_logging(settings.log_format)
+
+    runtime = Runtime(settings, calendar=calendar)
     try:
         runtime.serve_forever(host=args.host)
     except KeyboardInterrupt:
@@ -93,6 +145,14 @@ def _roster(args) -> int:
         except OSError as error:
             print(f"loopbot: cannot read {args.file}: {error.strerror}", file=sys.stderr)
             return 2
+        except UnicodeDecodeError as error:
+            byte = error.object[error.start]
+            print(
+                f"loopbot: cannot read {args.file}: not UTF-8 text (byte 0x{byte:02x} at offset "
+                f"{error.start}); save it as CSV UTF-8",
+                file=sys.stderr,
+            )
+            return 2
         entries = parse_roster(
             text,
             known_roles=templates.roles,
@@ -110,6 +170,55 @@ def _roster(args) -> int:
         args.output.write_text(csv_text, encoding="utf-8")
     else:
         sys.stdout.write(csv_text)
+    return 0
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-10-01") from None
+
+
+def _insights(args) -> int:
+    """The figures /loop-insights shows, for a spreadsheet: days are whole days in
+    LOOPBOT_DEFAULT_TZ."""
+    from bot.insights import Scope
+    from bot.insights.export import to_csv, to_json
+    from bot.insights.period import dates
+    from bot.insights.read import gather, pool_scope, team_scope
+    from storage.uow import UnitOfWork
+
+    settings = Settings.from_env(require_slack=False)
+    templates = load_templates(settings.templates_file)
+    engine = _engine()
+    now = datetime.now(UTC)
+    until = args.until or now.astimezone(ZoneInfo(settings.default_tz)).date()
+    since = args.since or until - timedelta(days=29)
+    if since > until:
+        print(f"loopbot: --since {since} is after --until {until}", file=sys.stderr)
+        return 2
+    with UnitOfWork(engine) as uow:
+        if args.pool:
+            scope = pool_scope(templates, args.pool)
+        elif args.team:
+            scope = team_scope(uow, templates, args.team)
+        else:
+            scope = Scope()
+        figures = gather(
+            uow,
+            templates,
+            dates(since, until, settings.default_tz),
+            scope,
+            now,
+            default_tz=settings.default_tz,
+            overdue_after=timedelta(hours=settings.feedback_escalation_hours),
+        )
+    text = to_json(figures) if args.format == "json" else to_csv(figures)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
     return 0
 
 

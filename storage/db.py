@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.pool import StaticPool
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -58,8 +59,39 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to `revision`; a no-op when it is already there."""
-    command.upgrade(alembic_config(engine), revision)
+    """Bring the schema to `revision`; a no-op when it is already there.
+
+    Replicas starting together migrate one at a time: on PostgreSQL under an advisory lock
+    (the others wait, then find nothing left to do); on SQLite every transaction already
+    takes the database's write lock (BEGIN IMMEDIATE), and Alembic runs in one."""
+    config = alembic_config(engine)
+    if engine.dialect.name != "postgresql":
+        with engine.connect() as connection:
+            # One transaction for the whole upgrade, begun with SQLite's write lock: a
+            # replica starting at the same moment waits, then finds nothing left to do.
+            connection.begin()
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+        return
+    with engine.connect() as connection:
+        key = lock_key(connection, "migrate")
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+        connection.commit()
+        try:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+        finally:
+            connection.rollback()
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+            connection.commit()
+
+
+def lock_key(connection: Connection, purpose: str) -> int:
+    """A PostgreSQL advisory lock key for `purpose` in this connection's schema: advisory
+    locks are database-wide, and two loopbots may share a database in different schemas."""
+    schema = connection.execute(text("SELECT current_schema()")).scalar_one()
+    digest = hashlib.blake2b(f"loopbot:{purpose}:{schema}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -10,11 +10,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Column,
-    Float,
     Index,
-    LargeBinary,
-    Table,
-    Unicode,
     UniqueConstraint,
     event,
 )
@@ -133,6 +129,32 @@ class Interview(SQLModel, table=True):
     escalated_manager_at: datetime | None = _when(nullable=True)
 
 
+class Hold(SQLModel, table=True):
+    """Time a live proposal holds tentatively for one interviewer until its Confirm.
+
+    held → booked (Confirm), released (a fresh plan, Pick another time, a swap, the loop
+    closed, or a proposal confirmed first took the time) or expired (its lifetime ran out).
+    Later plans avoid the time of `held` rows whose `expires_at` is still ahead. Each change is
+    noted in the unit of work (`changed_holds`), so a calendar can mirror holds as tentative
+    events.
+    """
+
+    __tablename__ = "hold"
+    __table_args__ = (Index("ix_hold_status_interviewer", "status", "interviewer_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    stage_id: int = Field(foreign_key="stage.id", index=True)
+    version: int  # the proposal version that placed it
+    interviewer_id: int = Field(foreign_key="interviewer.id")
+    start_at: datetime = _when()
+    end_at: datetime = _when()
+    created_at: datetime = _when(now=True)
+    expires_at: datetime = _when(index=True)
+    status: str = Field(default="held", max_length=16)
+    ended_at: datetime | None = _when(nullable=True)
+    why: str = Field(default="", max_length=200)  # why it ended, for the audit trail
+
+
 class Feedback(SQLModel, table=True):
     __tablename__ = "feedback"
 
@@ -172,12 +194,21 @@ class AuditEvent(SQLModel, table=True):
 
 
 class OutboxMessage(SQLModel, table=True):
-    """A Slack Web API call decided inside a transaction and sent after it.
+    """A call to the outside world (Slack, mail, calendars) decided inside a transaction and
+    sent after it, by the transport its `method` names.
 
-    `ref` names the message so later rows can thread under it (`thread_ref`)
-    or edit it in place (`update_ref`) without knowing its ts yet."""
+    `ref` names a Slack message so later rows can thread under it (`thread_ref`) or edit it
+    in place (`update_ref`) without knowing its ts yet.
+
+    status: pending -> sending -> sent; a permanent refusal makes it `dead` (a dead letter,
+    until an operator retries or dismisses it). `sending` with `attempt_started_at` marks an
+    attempt on the wire; `in_doubt_since` is set once an attempt may have reached the other
+    side without us hearing back, so the next one looks before it sends again."""
 
     __tablename__ = "outbox_message"
+    __table_args__ = (
+        Index("ix_outbox_message_status_next_attempt_at", "status", "next_attempt_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=200)
@@ -186,12 +217,20 @@ class OutboxMessage(SQLModel, table=True):
     ref: str | None = Field(default=None, max_length=200)
     thread_ref: str | None = Field(default=None, max_length=200)
     update_ref: str | None = Field(default=None, max_length=200)
+    # The loop the call is about: a dead letter is shown to its recruiter.
+    loop_id: int | None = Field(default=None, index=True)
     status: str = Field(default="pending", max_length=16, index=True)
     attempts: int = Field(default=0)
     next_attempt_at: datetime = _when(now=True, index=True)
     last_error: str = Field(default="", max_length=2000)
     created_at: datetime = _when(now=True)
     sent_at: datetime | None = _when(nullable=True)
+    # What the transport answered (a Slack channel and ts, a calendar event id...).
+    result: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    attempt_started_at: datetime | None = _when(nullable=True)
+    in_doubt_since: datetime | None = _when(nullable=True)
+    claimed_by: str | None = Field(default=None, max_length=64)
+    dead_at: datetime | None = _when(nullable=True)
 
 
 class SlackMessage(SQLModel, table=True):
@@ -213,15 +252,43 @@ class ProcessedRequest(SQLModel, table=True):
     at: datetime = _when(now=True)
 
 
-# APScheduler's SQLAlchemyJobStore table, declared here so that Alembic creates and
-# versions it like every other table (the job store's own create is then a no-op).
-SCHEDULER_JOBS = Table(
-    "apscheduler_jobs",
-    SQLModel.metadata,
-    Column("id", Unicode(191), primary_key=True),
-    Column("next_run_time", Float(25), index=True),
-    Column("job_state", LargeBinary, nullable=False),
-)
+class ScheduledPrompt(SQLModel, table=True):
+    """When a timed prompt of an interview is due: the scheduler's job store (one plain row
+    per interview and kind, written in bulk by the re-sync, read by APScheduler)."""
+
+    __tablename__ = "scheduled_prompt"
+
+    interview_id: int = Field(primary_key=True)
+    kind: str = Field(primary_key=True, max_length=32)
+    run_at: datetime = _when(index=True)
+
+
+class LeaderLease(SQLModel, table=True):
+    """Who runs the scheduler and the outbox sender, until when (SQLite; PostgreSQL uses an
+    advisory lock instead)."""
+
+    __tablename__ = "leader_lease"
+
+    name: str = Field(primary_key=True, max_length=64)
+    holder: str = Field(max_length=128)
+    expires_at: datetime = _when()
+
+
+class CalendarChannel(SQLModel, table=True):
+    """A push channel a calendar provider keeps open for loopbot (a Google watch channel, a
+    Microsoft Graph subscription): what every replica verifies notifications against, and what
+    the leader renews and stops. `secret` is sent back with each notification (Google's channel
+    token, Graph's clientState); it is never logged."""
+
+    __tablename__ = "calendar_channel"
+
+    id: str = Field(primary_key=True, max_length=200)  # Google's channel id, Graph's subscription
+    provider: str = Field(max_length=16, index=True)  # google | microsoft
+    resource: str = Field(default="", max_length=500)  # Google's resourceId, Graph's resource
+    secret: str = Field(max_length=200)
+    address: str = Field(max_length=2000)  # where the provider posts notifications
+    expires: datetime | None = _when(nullable=True)
+    opened_at: datetime = _when(now=True)
 
 
 @event.listens_for(Session, "do_orm_execute")

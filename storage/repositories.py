@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, or_
+from sqlalchemy import delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -150,6 +150,41 @@ class Loops:
         ).all()
         return {pid: (_aware(last), count) for pid, last, count in rows}
 
+    def prompt_facts(self, interview_ids: Iterable[int] | None = None) -> list[tuple]:
+        """What deciding an interview's timed prompts needs, for every live interview (or
+        the given ones), in one query per 500 ids: (interview id, start, end, the five
+        sent-at columns, stage key, loop track, team, technical format, has feedback)."""
+        has_feedback = select(Feedback.id).where(Feedback.interview_id == Interview.id).exists()
+        query = (
+            select(
+                Interview.id,
+                Interview.start_at,
+                Interview.end_at,
+                Interview.reminded_at,
+                Interview.prompted_at,
+                Interview.feedback_reminded_at,
+                Interview.escalated_recruiter_at,
+                Interview.escalated_manager_at,
+                Stage.key,
+                Loop.track,
+                Loop.team,
+                Loop.technical_format,
+                has_feedback,
+            )
+            .join(Stage, col(Stage.id) == Interview.stage_id)
+            .join(Loop, col(Loop.id) == Stage.loop_id)
+            .where(col(Interview.status).in_(("confirmed", "completed")))
+            .where(col(Stage.status).not_in(("decided", "skipped")))
+        )
+        if interview_ids is None:
+            return list(self.session.exec(query))
+        ids = sorted(set(interview_ids))
+        rows: list[tuple] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows += self.session.exec(query.where(col(Interview.id).in_(chunk))).all()
+        return rows
+
     def feedback_for(self, interview_id: int) -> Feedback | None:
         return self.session.exec(
             select(Feedback).where(Feedback.interview_id == interview_id)
@@ -201,23 +236,85 @@ class Outbox:
             .limit(limit)
         ).all()
 
-    def pending_count(self) -> int:
-        return len(
-            self.session.exec(
-                select(OutboxMessage.id).where(OutboxMessage.status == "pending")
-            ).all()
+    def claim_next(self, now: datetime, after_id: int = 0) -> OutboxMessage | None:
+        """The oldest due row, locked for this transaction. Rows another sender has locked
+        are skipped (PostgreSQL's FOR UPDATE SKIP LOCKED; SQLite's BEGIN IMMEDIATE already
+        lets one writer in at a time)."""
+        return self.session.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == "pending")
+            .where(OutboxMessage.next_attempt_at <= now)
+            .where(OutboxMessage.id > after_id)
+            .order_by(OutboxMessage.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).first()
+
+    def stalled(self, started_before: datetime) -> Sequence[OutboxMessage]:
+        """Rows whose attempt started before `started_before` and never came back: the
+        sender died or lost its lease mid-send."""
+        return self.session.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == "sending")
+            .where(col(OutboxMessage.attempt_started_at) < started_before)
+            .order_by(OutboxMessage.id)
+            .with_for_update(skip_locked=True)
+        ).all()
+
+    def wake_waiting_on(self, ref: str, now: datetime) -> None:
+        """Rows that wait for the message named `ref` are due now that it exists."""
+        self.session.exec(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == "pending")
+            .where(or_(OutboxMessage.thread_ref == ref, OutboxMessage.update_ref == ref))
+            .values(next_attempt_at=now)
         )
 
-    def get(self, message_id: int) -> OutboxMessage | None:
-        return self.session.get(OutboxMessage, message_id)
+    def pending_count(self) -> int:
+        return self.session.exec(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(col(OutboxMessage.status).in_(("pending", "sending")))
+        ).one()
+
+    def backlog(self) -> tuple[int, datetime | None, int]:
+        """(rows not yet sent, when the oldest of them was queued, dead letters)."""
+        pending, oldest = self.session.exec(
+            select(func.count(), func.min(OutboxMessage.created_at)).where(
+                col(OutboxMessage.status).in_(("pending", "sending"))
+            )
+        ).one()
+        dead = self.session.exec(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "dead")
+        ).one()
+        return pending, _aware(oldest), dead
+
+    def with_status(self, status: str, limit: int = 100) -> list[OutboxMessage]:
+        return list(
+            self.session.exec(
+                select(OutboxMessage)
+                .where(OutboxMessage.status == status)
+                .order_by(OutboxMessage.id)
+                .limit(limit)
+            )
+        )
+
+    def get(self, message_id: int, *, lock: bool = False) -> OutboxMessage | None:
+        return self.session.get(OutboxMessage, message_id, with_for_update=lock or None)
 
     def latest_for(self, ref: str) -> OutboxMessage | None:
-        """The newest call that posts or edits the message named `ref` (failed ones aside)."""
+        """The newest call that posts or edits the message named `ref` (dead letters aside)."""
         return self.session.exec(
             select(OutboxMessage)
             .where(or_(OutboxMessage.ref == ref, OutboxMessage.update_ref == ref))
-            .where(OutboxMessage.status != "failed")
+            .where(col(OutboxMessage.status).not_in(("dead", "dismissed")))
             .order_by(col(OutboxMessage.id).desc())
+        ).first()
+
+    def post_of(self, ref: str) -> OutboxMessage | None:
+        """The call that first posted the message named `ref`."""
+        return self.session.exec(
+            select(OutboxMessage).where(OutboxMessage.ref == ref).order_by(OutboxMessage.id)
         ).first()
 
     def has_ref(self, ref: str) -> bool:
@@ -226,15 +323,6 @@ class Outbox:
             self.session.exec(select(OutboxMessage.id).where(OutboxMessage.ref == ref)).first()
             is not None
         )
-
-    def ref_failed(self, ref: str) -> bool:
-        """The message named `ref` will never exist: every call that creates it failed."""
-        rows = self.session.exec(
-            select(OutboxMessage.status)
-            .where(OutboxMessage.ref == ref)
-            .where(OutboxMessage.update_ref.is_(None))
-        ).all()
-        return bool(rows) and all(status == "failed" for status in rows)
 
     def message(self, ref: str) -> SlackMessage | None:
         return self.session.get(SlackMessage, ref)
@@ -249,12 +337,13 @@ class Outbox:
 
 
 class Audit:
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, now: Callable[[], datetime] = utcnow):
         self.session = session
+        self.now = now
 
     def record(self, actor: str, action: str, loop_id: int | None = None, **detail) -> None:
         self.session.add(
-            AuditEvent(at=utcnow(), actor=actor, action=action, loop_id=loop_id, detail=detail)
+            AuditEvent(at=self.now(), actor=actor, action=action, loop_id=loop_id, detail=detail)
         )
 
     def events(self, loop_id: int | None = None) -> list[AuditEvent]:

@@ -10,34 +10,50 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
-from storage.models import Feedback, Interview
+from storage.calendar_channels import CalendarChannels
+from storage.holds import Holds
+from storage.insights import InsightQueries
+from storage.models import Feedback, Hold, Interview, utcnow
 from storage.repositories import Audit, Interviewers, Loops, Outbox, Requests
 
 log = logging.getLogger(__name__)
 
 AfterCommit = Callable[["UnitOfWork"], None]
+Now = Callable[[], datetime]
 
 
 class UnitOfWork:
-    def __init__(self, engine: Engine, after_commit: list[AfterCommit] | None = None):
+    def __init__(
+        self, engine: Engine, after_commit: list[AfterCommit] | None = None, now: Now = utcnow
+    ):
+        """`now` stamps audit events: the app's clock, so a demo or test that moves its
+        clock gets an audit log on the same timeline as everything else."""
         self.engine = engine
+        self.now = now
         self.session: Session | None = None
         self.after_commit = after_commit if after_commit is not None else []
         # Interviews whose times, state or feedback changed: their prompts must follow.
         self.changed_interviews: set[int] = set()
+        # Holds placed or ended: their expiry jobs (and a calendar's tentative events) follow.
+        self.changed_holds: set[int] = set()
 
     def __enter__(self) -> UnitOfWork:
         self.session = Session(self.engine, expire_on_commit=False)
         self.interviewers = Interviewers(self.session)
         self.loops = Loops(self.session)
         self.outbox = Outbox(self.session)
-        self.audit = Audit(self.session)
+        self.audit = Audit(self.session, self.now)
         self.requests = Requests(self.session)
+        self.holds = Holds(self.session)
+        self.calendar_channels = CalendarChannels(self.session)
+        self.insights = InsightQueries(self.session)
         self.changed_interviews = set()
+        self.changed_holds = set()
         event.listen(self.session, "after_flush", self._note_changes)
         return self
 
@@ -47,6 +63,8 @@ class UnitOfWork:
                 self.changed_interviews.add(instance.id)
             elif isinstance(instance, Feedback):  # feedback in: its chasers are not wanted
                 self.changed_interviews.add(instance.interview_id)
+            elif isinstance(instance, Hold) and instance.id is not None:
+                self.changed_holds.add(instance.id)
 
     def __exit__(self, *exc_info) -> None:
         assert self.session is not None
@@ -69,9 +87,10 @@ class UnitOfWork:
 
 
 class UnitOfWorkFactory:
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, now: Now = utcnow):
         self.engine = engine
+        self.now = now
         self.after_commit: list[AfterCommit] = []
 
     def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, self.after_commit)
+        return UnitOfWork(self.engine, self.after_commit, self.now)

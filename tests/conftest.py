@@ -54,13 +54,14 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def make_sandbox(database_url, clock):
-    """Build a sandbox with extra settings (e.g. a templates file); closed after the test."""
-    from loopbot.sandbox import Sandbox
+    """Build a sandbox with extra settings (e.g. a templates file) and, when given, its own
+    roster instead of the sample organisation's; closed after the test."""
+    from loopbot.demo.sandbox import Sandbox
 
     made = []
 
-    def make(**env: str):
-        box = Sandbox(database_url, clock=clock, env=env)
+    def make(roster_csv: str | None = None, **env: str):
+        box = Sandbox(database_url, clock=clock, roster_csv=roster_csv, env=env)
         made.append(box)
         box.import_roster()
         return box

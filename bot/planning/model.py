@@ -90,6 +90,26 @@ class Booking:
 
 
 @dataclass(frozen=True)
+class Hold:
+    """Time tentatively held for an interviewer by another proposal that awaits Confirm.
+
+    ``held_for`` says what holds it, in words the recruiter reads in a warning
+    ("Ada Lovelace's Round 1"); empty when the caller would rather not say.
+    """
+
+    interviewer_id: int
+    start: datetime
+    end: datetime
+    held_for: str = ""
+
+    def __post_init__(self) -> None:
+        require_utc(self.start, "Hold.start")
+        require_utc(self.end, "Hold.end")
+        if self.end <= self.start:
+            raise ValueError("Hold ends before it starts")
+
+
+@dataclass(frozen=True)
 class Accommodation:
     """What a candidate's accommodation changes in the plan (both in minutes)."""
 

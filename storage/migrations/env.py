@@ -9,17 +9,25 @@ target_metadata = SQLModel.metadata
 
 
 def run_migrations_online() -> None:
-    engine = context.config.attributes["engine"]
-    with engine.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
-            compare_type=True,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
-        connection.commit()
+    # storage.db.upgrade may hand over the connection that holds the migration lock.
+    given = context.config.attributes.get("connection")
+    if given is not None:
+        _migrate(given)
+        return
+    with context.config.attributes["engine"].connect() as connection:
+        _migrate(connection)
+
+
+def _migrate(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+    connection.commit()
 
 
 run_migrations_online()

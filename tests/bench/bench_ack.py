@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.clock import ManualClock
-from loopbot.sandbox import WEEKDAYS, Sandbox
+from loopbot.demo.sandbox import WEEKDAYS, Sandbox
 
 ROUNDS = 30
 SLACK_LATENCY = 2.0

@@ -3,7 +3,7 @@ from collections.abc import Iterator
 import pytest
 from slack_sdk import WebClient
 
-from loopbot.fake_slack import FakeSlack
+from loopbot.demo.fake_slack import FakeSlack
 
 
 @pytest.fixture

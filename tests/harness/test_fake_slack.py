@@ -16,7 +16,7 @@ from slack_sdk.http_retry.builtin_interval_calculators import (
     FixedValueRetryIntervalCalculator,
 )
 
-from loopbot.fake_slack import FakeSlack
+from loopbot.demo.fake_slack import FakeSlack
 
 SECTION = [{"type": "section", "text": {"type": "mrkdwn", "text": "Hello"}}]
 
@@ -137,7 +137,7 @@ def test_post_to_a_user_id_lands_in_their_dm(client: WebClient, fake: FakeSlack)
 
 def test_ts_values_are_unique_and_increasing(client: WebClient) -> None:
     stamps = [client.chat_postMessage(channel="C0RECRUIT", text=str(i))["ts"] for i in range(5)]
-    assert stamps[0] == "1700000000.000100"
+    assert abs(float(stamps[0]) - time.time()) < 60  # wall-clock time, like Slack's
     assert len(set(stamps)) == 5
     assert [float(s) for s in stamps] == sorted(float(s) for s in stamps)
 
@@ -428,3 +428,64 @@ def test_latency_beyond_the_client_timeout(fake: FakeSlack) -> None:
         impatient.chat_postMessage(channel="C0RECRUIT", text="slow")
     # Slack processed it even though the client gave up: the classic duplicate-post trap.
     assert fake.calls_to("chat.postMessage")[0].status == 200
+
+
+# --- what the outbox relies on: history windows, metadata on request, outages ----------------
+
+OUTBOX_METADATA = {"event_type": "loopbot_outbox", "event_payload": {"outbox_id": 7, "key": "k"}}
+
+
+def test_history_shows_metadata_only_when_asked_and_pages_within_a_window(
+    client: WebClient,
+) -> None:
+    first = client.chat_postMessage(channel="C0RECRUIT", text="first")["ts"]
+    tagged = client.chat_postMessage(channel="C0RECRUIT", text="tagged", metadata=OUTBOX_METADATA)
+    client.chat_postMessage(channel="C0RECRUIT", text="third")
+
+    plain = client.conversations_history(channel="C0RECRUIT")["messages"]
+    assert [m["text"] for m in plain] == ["third", "tagged", "first"]  # newest first
+    assert all("metadata" not in m for m in plain)
+
+    page = client.conversations_history(
+        channel="C0RECRUIT", include_all_metadata=True, limit=2, oldest=first
+    )
+    assert [m["text"] for m in page["messages"]] == ["third", "tagged"]
+    assert page["messages"][1]["metadata"] == OUTBOX_METADATA
+    assert page["has_more"] is True
+    rest = client.conversations_history(
+        channel="C0RECRUIT", limit=2, oldest=first, cursor=page["response_metadata"]["next_cursor"]
+    )
+    assert [m["text"] for m in rest["messages"]] == ["first"] and rest["has_more"] is False
+    later = client.conversations_history(channel="C0RECRUIT", oldest=tagged["ts"])["messages"]
+    assert [m["text"] for m in later] == ["third", "tagged"]
+
+
+def test_replies_carry_metadata_when_asked(client: WebClient) -> None:
+    root = client.chat_postMessage(channel="C0RECRUIT", text="root")["ts"]
+    client.chat_postMessage(
+        channel="C0RECRUIT", thread_ts=root, text="reply", metadata=OUTBOX_METADATA
+    )
+    found = client.conversations_replies(channel="C0RECRUIT", ts=root, include_all_metadata=True)
+    assert [m.get("metadata") for m in found["messages"]] == [None, OUTBOX_METADATA]
+
+
+def test_an_outage_fails_every_call_until_it_ends(fake: FakeSlack, client: WebClient) -> None:
+    fake.outage(503)
+    for call in (
+        lambda: client.auth_test(),
+        lambda: client.chat_postMessage(channel="C0RECRUIT", text="x"),
+    ):
+        with pytest.raises(SlackApiError) as refused:
+            call()
+        assert refused.value.response.status_code == 503
+    fake.outage(None)
+    assert client.chat_postMessage(channel="C0RECRUIT", text="back")["ok"]
+    assert [m["text"] for m in fake.messages("C0RECRUIT")] == ["back"]
+
+
+def test_a_message_deleted_by_hand_cannot_be_edited(fake: FakeSlack, client: WebClient) -> None:
+    ts = client.chat_postMessage(channel="C0RECRUIT", text="x")["ts"]
+    fake.delete_message("C0RECRUIT", ts)
+    with pytest.raises(SlackApiError) as refused:
+        client.chat_update(channel="C0RECRUIT", ts=ts, text="y")
+    assert refused.value.response["error"] == "message_not_found"

@@ -12,9 +12,10 @@ from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
-from loopbot.fake_slack import FakeSlack
-from loopbot.slack_requests import SlackRequests, sign
-from loopbot.transcript import render_transcript
+from loopbot.demo.fake_slack import FakeSlack
+from loopbot.demo.signing import sign
+from loopbot.demo.slack_requests import SlackRequests
+from loopbot.demo.transcript import render_transcript
 
 SECRET = "test-signing-secret"
 

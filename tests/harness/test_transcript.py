@@ -4,8 +4,8 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from loopbot.fake_slack import FakeSlack
-from loopbot.transcript import (
+from loopbot.demo.fake_slack import FakeSlack
+from loopbot.demo.transcript import (
     StaticDirectory,
     blocks_to_text,
     format_date_token,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from loopbot.sandbox import WEEKDAYS
+from loopbot.demo.sandbox import WEEKDAYS
 
 RECRUITER, PAYMENTS_HM = "U0REC01", "U0PAYHM"
 

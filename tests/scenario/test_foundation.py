@@ -74,7 +74,7 @@ def test_slack_retry_of_an_event_is_handled_once(sandbox):
 
 
 def test_people_without_a_zone_get_the_one_their_slack_profile_says(make_sandbox):
-    from loopbot.sandbox import sample_roster_csv
+    from loopbot.demo.sandbox import sample_roster_csv
 
     box = make_sandbox()
     roster = sample_roster_csv().replace(

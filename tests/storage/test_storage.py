@@ -533,3 +533,13 @@ def test_session_time_zone_does_not_leak_into_results(engine, uow):
             work.session.exec(text("SET TIME ZONE 'America/New_York'"))
         [event] = work.audit.events()
         assert event.at.tzinfo is UTC
+
+
+def test_audit_events_are_stamped_by_the_clock_the_unit_of_work_is_given(engine):
+    later = T0 + timedelta(days=40)  # a demo or test clock, far from the wall clock
+    with UnitOfWorkFactory(engine, now=lambda: later)() as work:
+        work.audit.record("U1", "something_done", detail="x")
+        work.commit()
+    with UnitOfWorkFactory(engine)() as work:
+        [event] = work.audit.events()
+    assert event.at == later

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 
 from bot.ics import Invite, render_invite
@@ -146,10 +147,77 @@ def test_long_lines_fold_at_75_octets_without_splitting_characters(summary):
     assert unescape(unfold(text)["DESCRIPTION"]) == summary
 
 
-def test_a_line_of_exactly_75_octets_is_not_folded():
-    summary = "S" * (75 - len("SUMMARY:"))
+def test_a_line_that_fits_is_not_folded():
+    summary = "S" * 60
     lines = lines_of(render_invite(invite(summary=summary), NOW))
     assert f"SUMMARY:{summary}" in lines
-    longer = lines_of(render_invite(invite(summary=summary + "S"), NOW))
-    index = next(i for i, line in enumerate(longer) if line.startswith("SUMMARY:"))
-    assert len(longer[index].encode()) == 75 and longer[index + 1] == " S"
+
+
+def parsed_event(text: str) -> icalendar.Event:
+    calendar = icalendar.Calendar.from_ical(text)
+    (event,) = calendar.walk("VEVENT")
+    return event
+
+
+def test_a_standard_parser_reads_it_back():
+    text = render_invite(
+        invite(
+            organizer_email="loopbot@example.com",
+            organizer_name="loopbot",
+            attendee_email="chen@example.com",
+            attendee_name="Chen, Wei",
+            video_url="https://zoom.example.com/j/loopbot-interview-7",
+        ),
+        NOW,
+    )
+    event = parsed_event(text)
+    assert event.start == START and event.end == START + timedelta(minutes=45)
+    assert str(event["UID"]) == "loopbot-interview-7@loopbot"
+    assert str(event["ORGANIZER"]) == "mailto:loopbot@example.com"
+    assert event["ORGANIZER"].params["CN"] == "loopbot"
+    attendee = event["ATTENDEE"]
+    assert str(attendee) == "mailto:chen@example.com"
+    assert attendee.params["CN"] == "Chen, Wei"
+    assert attendee.params["RSVP"] == "TRUE"
+    assert (
+        str(event["LOCATION"])
+        == str(event["URL"])
+        == ("https://zoom.example.com/j/loopbot-interview-7")
+    )
+
+
+def test_the_builder_adds_nothing_of_its_own():
+    """Only the caller's fields reach the event: no accommodations, notes or any other text
+    sneak in, so what a calendar may not hold stays with the caller."""
+    bare = parsed_event(render_invite(invite(), NOW))
+    assert set(bare) == {
+        "UID", "SEQUENCE", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "DESCRIPTION", "STATUS"
+    }  # fmt: skip
+    assert str(bare["SUMMARY"]) == "Coding interview: Ada Lovelace"
+    assert str(bare["DESCRIPTION"]) == "Pair on a small problem."
+    full = parsed_event(
+        render_invite(
+            invite(
+                organizer_email="o@example.com",
+                attendee_email="a@example.com",
+                video_url="https://v.example.com/1",
+            ),
+            NOW,
+        )
+    )
+    assert set(full) - set(bare) == {"ORGANIZER", "ATTENDEE", "LOCATION", "URL"}
+    calendar = icalendar.Calendar.from_ical(render_invite(invite(), NOW))
+    assert set(calendar) == {"PRODID", "VERSION", "CALSCALE", "METHOD"}
+    assert [c.name for c in calendar.subcomponents] == ["VEVENT"]
+
+
+def test_a_change_keeps_the_uid_and_raises_the_sequence():
+    first = parsed_event(render_invite(invite(), NOW))
+    moved = parsed_event(
+        render_invite(invite(start=START + timedelta(days=1), sequence=1), NOW + timedelta(hours=1))
+    )
+    withdrawn = parsed_event(render_invite(invite(sequence=2, cancelled=True), NOW))
+    assert str(first["UID"]) == str(moved["UID"]) == str(withdrawn["UID"])
+    assert first["SEQUENCE"] < moved["SEQUENCE"] < withdrawn["SEQUENCE"]
+    assert moved.start == START + timedelta(days=1)
+    assert withdrawn["STATUS"] == "CANCELLED"

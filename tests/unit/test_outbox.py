@@ -3,28 +3,33 @@
 from __future__ import annotations
 
 import socket
-import types
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from slack_sdk import WebClient
-from slack_sdk.http_retry import builtin_handlers
-from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 from sqlmodel import select
 
 from bot.clock import ManualClock
-from bot.outbox import MAX_ATTEMPTS, OutboxSender, enqueue, publish
+from bot.outbox import (
+    OutboxSender,
+    RetryLater,
+    SlackTransport,
+    Transports,
+    attachment,
+    enqueue,
+    publish,
+)
 from bot.settings import Settings
 from bot.slack_client import make_web_client
-from loopbot.fake_slack import FakeSlack
+from loopbot.demo.fake_slack import FakeSlack
 from storage.db import make_engine, upgrade
 from storage.models import AuditEvent, OutboxMessage, SlackMessage
 from storage.uow import UnitOfWorkFactory
 
-# Ahead of the wall clock: enqueue() stamps next_attempt_at with the real time, not the
-# sender's clock (see test_a_clock_behind_the_wall_clock_still_sends).
-START = datetime(2031, 5, 5, 9, 0, tzinfo=UTC)
+# The wall clock's now: an in-doubt attempt is looked for in Slack's history around the time
+# it started, and Slack (the fake too) stamps messages with the real time.
+START = datetime.now(UTC).replace(microsecond=0)
 
 
 @pytest.fixture
@@ -35,26 +40,23 @@ def fake() -> Iterator[FakeSlack]:
         yield server
 
 
-def client_for(api_url: str) -> WebClient:
+def client_for(api_url: str, timeout: float = 10.0) -> WebClient:
     settings = Settings.from_env(
         {
             "SLACK_BOT_TOKEN": "xoxb-outbox-test",
             "SLACK_SIGNING_SECRET": "s",
             "SLACK_API_URL": api_url,
+            "LOOPBOT_SLACK_TIMEOUT_SECONDS": str(timeout),
         },
         dotenv=None,
     )
-    client = make_web_client(settings)
-    # Keep slack_sdk's retry policy (which errors, how many times) but not its waiting.
-    for handler in client.retry_handlers:
-        handler.interval_calculator = FixedValueRetryIntervalCalculator(0)
-    return client
+    return make_web_client(settings, retries=False)  # the outbox's own client
 
 
-@pytest.fixture(autouse=True)
-def no_retry_jitter(monkeypatch):
-    # RateLimitErrorRetryHandler sleeps Retry-After + random.random(); make that 0 + 0.
-    monkeypatch.setattr(builtin_handlers, "random", types.SimpleNamespace(random=lambda: 0.0))
+def slack_transports(api_url: str, timeout: float = 10.0) -> Transports:
+    transports = Transports()
+    transports.register("", SlackTransport(client_for(api_url, timeout)))
+    return transports
 
 
 @pytest.fixture
@@ -72,7 +74,7 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def sender(uow, fake, clock) -> OutboxSender:
-    return OutboxSender(uow, client_for(fake.base_url), clock=clock)
+    return OutboxSender(uow, slack_transports(fake.base_url), clock=clock)
 
 
 def queue(uow: UnitOfWorkFactory, key: str, method: str = "chat.postMessage", **payload):
@@ -201,15 +203,14 @@ def test_a_reply_queued_before_its_parent_waits_for_it(uow, sender, fake, clock)
     queue(uow, "early-reply", thread_ref="later-parent", text="reply")
     assert sender.drain_once() == 0
     waiting = row(uow, "early-reply")
-    assert waiting.status == "pending" and waiting.attempts == 1
+    assert waiting.status == "pending" and waiting.attempts == 0
     assert waiting.next_attempt_at > clock.now()
     assert "waiting" in waiting.last_error
     assert fake.calls_to("chat.postMessage") == []
 
     queue(uow, "late-parent", channel="C0RECRUIT", text="parent", ref="later-parent")
-    assert sender.drain_once() == 1  # the reply is not due yet
-    clock.advance(timedelta(minutes=1))
-    assert sender.drain_once() == 1
+    # Posting the parent makes the reply due at once: both go in this drain.
+    assert sender.drain_once() == 2
     [parent] = fake.messages("C0RECRUIT")
     assert [r["text"] for r in parent["replies"]] == ["reply"]
     assert row(uow, "early-reply").status == "sent"
@@ -217,7 +218,7 @@ def test_a_reply_queued_before_its_parent_waits_for_it(uow, sender, fake, clock)
 
 def test_a_clock_behind_the_wall_clock_still_sends(uow, fake):
     behind = OutboxSender(
-        uow, client_for(fake.base_url), clock=ManualClock(datetime(2024, 1, 1, tzinfo=UTC))
+        uow, slack_transports(fake.base_url), clock=ManualClock(datetime(2024, 1, 1, tzinfo=UTC))
     )
     queue(uow, "now", channel="C0RECRUIT", text="hello")
     assert behind.drain_once() == 1
@@ -226,15 +227,15 @@ def test_a_clock_behind_the_wall_clock_still_sends(uow, fake):
 # --------------------------------------------------------------------------- failures
 
 
-def test_a_permanent_error_marks_the_row_failed_and_audits_it(uow, sender, fake):
+def test_a_permanent_error_makes_a_dead_letter_and_audits_it(uow, sender, fake):
     queue(uow, "lost", channel="#no-such-channel", text="hello")
     assert sender.drain_once() == 1
-    failed = row(uow, "lost")
-    assert failed.status == "failed"
-    assert failed.attempts == 1
-    assert "channel_not_found" in failed.last_error
+    dead = row(uow, "lost")
+    assert dead.status == "dead" and dead.dead_at is not None
+    assert dead.attempts == 1
+    assert "channel_not_found" in dead.last_error
     [event] = audit(uow)
-    assert event.action == "slack_call_failed"
+    assert event.action == "outbox_dead_letter"
     assert event.actor == "loopbot"
     assert event.detail["key"] == "lost"
     assert "channel_not_found" in event.detail["error"]
@@ -243,91 +244,169 @@ def test_a_permanent_error_marks_the_row_failed_and_audits_it(uow, sender, fake)
     assert len(fake.calls_to("chat.postMessage")) == 1
 
 
-def test_ok_false_transient_error_is_retried_not_failed(uow, sender, fake, clock):
+def test_ok_false_transient_error_is_retried_not_dead(uow, sender, fake, clock):
     fake.fail_next("chat.postMessage", error="internal_error")  # HTTP 200, ok: false
     queue(uow, "flaky", channel="C0RECRUIT", text="hello")
     assert sender.drain_once() == 1
     assert row(uow, "flaky").status == "pending"
+    assert row(uow, "flaky").in_doubt_since is None
     assert audit(uow) == []
 
 
-@pytest.mark.parametrize(
-    "fault, requests_per_drain",
-    [
-        (dict(status=500, times=3), 3),  # 1 try + ServerErrorRetryHandler(max_retry_count=2)
-        (dict(status=503, times=3), 3),
-        (dict(retry_after=0, times=4), 4),  # 1 try + RateLimitErrorRetryHandler(3)
-    ],
-)
-def test_a_burst_that_outlasts_slack_sdk_retries_is_retried_later(
-    uow, sender, fake, clock, fault, requests_per_drain
-):
+@pytest.mark.parametrize("fault", [dict(status=503), dict(status=502), dict(retry_after=0)])
+def test_an_unavailable_slack_is_retried_later_without_looking(uow, sender, fake, clock, fault):
     fake.fail_next("chat.postMessage", **fault)
     queue(uow, "burst", channel="C0RECRUIT", text="eventually")
 
     assert sender.drain_once() == 1
-    assert len(fake.calls_to("chat.postMessage")) == requests_per_drain  # the SDK did retry
+    assert len(fake.calls_to("chat.postMessage")) == 1  # one attempt is one request
     pending = row(uow, "burst")
-    assert pending.status == "pending"
-    assert pending.attempts == 1
+    assert (pending.status, pending.attempts) == ("pending", 1)
     assert pending.next_attempt_at > clock.now()
+    assert pending.in_doubt_since is None  # refused: it cannot have landed
     assert pending.last_error.startswith("chat.postMessage:")
-    assert fake.messages("C0RECRUIT") == []
-
     assert sender.drain_once() == 0  # not due yet: nothing is sent early
-    assert len(fake.calls_to("chat.postMessage")) == requests_per_drain
 
     make_due(uow, "burst", clock)
     assert sender.drain_once() == 1
     sent = row(uow, "burst")
     assert (sent.status, sent.attempts) == ("sent", 2)
     assert [m["text"] for m in fake.messages("C0RECRUIT")] == ["eventually"]
+    assert fake.calls_to("conversations.history") == []
     assert audit(uow) == []
 
 
-def test_backoff_grows_with_each_attempt(uow, sender, fake, clock):
+def test_retry_after_is_honoured(uow, sender, fake, clock):
+    fake.fail_next("chat.postMessage", retry_after=120)
+    queue(uow, "limited", channel="C0RECRUIT", text="x")
+    sender.drain_once()
+    assert row(uow, "limited").next_attempt_at >= clock.now() + timedelta(seconds=120)
+
+
+def test_backoff_grows_is_capped_and_never_gives_up(uow, fake, clock):
+    sender = OutboxSender(uow, slack_transports(fake.base_url), clock=clock, backoff_cap=60)
     queue(uow, "slow", channel="C0RECRUIT", text="x")
     delays = []
-    for _ in range(3):
-        fake.fail_next("chat.postMessage", status=500, times=3)
+    for _ in range(40):  # the old sender gave up after 8
+        fake.fail_next("chat.postMessage", status=503)
         make_due(uow, "slow", clock)
         sender.drain_once()
-        delays.append(row(uow, "slow").next_attempt_at - clock.now())
-    assert delays[0] < delays[1] < delays[2]
-    assert row(uow, "slow").attempts == 3
+        delays.append((row(uow, "slow").next_attempt_at - clock.now()).total_seconds())
+    assert delays[0] <= 1 < delays[3] <= 8 < delays[6]
+    assert max(delays) <= 60 and min(delays[10:]) >= 30  # capped, with jitter
+    assert (row(uow, "slow").status, row(uow, "slow").attempts) == ("pending", 40)
+    make_due(uow, "slow", clock)
+    sender.drain_once()
+    assert row(uow, "slow").status == "sent"
+    assert len(fake.messages("C0RECRUIT")) == 1
 
 
-def test_giving_up_after_max_attempts(uow, sender, fake, clock):
-    queue(uow, "doomed", channel="C0RECRUIT", text="x")
-    with uow() as work:
-        message = work.session.exec(select(OutboxMessage)).one()
-        message.attempts = MAX_ATTEMPTS - 1
-        work.session.add(message)
-        work.commit()
-    fake.fail_next("chat.postMessage", status=500, times=3)
-    assert sender.drain_once() == 1
-    doomed = row(uow, "doomed")
-    assert (doomed.status, doomed.attempts) == ("failed", MAX_ATTEMPTS)
-    assert [e.action for e in audit(uow)] == ["slack_call_failed"]
-
-
-def test_a_connection_error_is_retried_not_failed(uow, fake, clock):
-    down = OutboxSender(uow, client_for(f"http://127.0.0.1:{closed_port()}/api/"), clock=clock)
+def test_a_connection_error_is_retried_not_dead(uow, fake, clock):
+    down = OutboxSender(
+        uow, slack_transports(f"http://127.0.0.1:{closed_port()}/api/"), clock=clock
+    )
     queue(uow, "offline", channel="C0RECRUIT", text="when Slack is back")
 
     assert down.drain_once() == 1
     pending = row(uow, "offline")
-    assert pending.status == "pending"
-    assert pending.attempts == 1
+    assert (pending.status, pending.attempts) == ("pending", 1)
     assert pending.next_attempt_at > clock.now()
-    assert pending.last_error
+    assert pending.in_doubt_since is None  # refused connections send nothing
     assert audit(uow) == []
 
-    back = OutboxSender(uow, client_for(fake.base_url), clock=clock)
+    back = OutboxSender(uow, slack_transports(fake.base_url), clock=clock)
     clock.advance(timedelta(minutes=10))
     assert back.drain_once() == 1
     assert row(uow, "offline").status == "sent"
     assert [m["text"] for m in fake.messages("C0RECRUIT")] == ["when Slack is back"]
+
+
+# --------------------------------------------------------------------------- at most once
+
+
+def test_a_post_that_timed_out_but_landed_is_found_not_posted_again(uow, fake, clock):
+    sender = OutboxSender(uow, slack_transports(fake.base_url, timeout=0.3), clock=clock)
+    fake.set_latency("chat.postMessage", 1.0)  # Slack posts it, then answers too late
+    queue(uow, "dm", channel="U0ADA", text="Your interview", ref="dm:ada")
+    sender.drain_once()
+    doubtful = row(uow, "dm")
+    assert doubtful.status == "pending" and doubtful.in_doubt_since is not None
+    assert len(fake.messages("U0ADA")) == 1
+
+    fake.set_latency("chat.postMessage", 0)
+    make_due(uow, "dm", clock)
+    sender.drain_once()
+    sent = row(uow, "dm")
+    assert sent.status == "sent" and sent.result["found"] is True
+    assert len(fake.calls_to("chat.postMessage")) == 1  # looked, found, never re-posted
+    [history] = fake.calls_to("conversations.history")
+    assert history.params["include_all_metadata"] in (True, "true", "1")
+    [message] = fake.messages("U0ADA")
+    assert message["metadata"]["event_payload"]["outbox_id"] == sent.id
+    with uow() as work:  # the ref points at the message that landed
+        assert work.outbox.message("dm:ada").ts == message["ts"]
+
+
+def test_a_post_that_timed_out_and_did_not_land_is_sent(uow, fake, clock):
+    sender = OutboxSender(uow, slack_transports(fake.base_url), clock=clock)
+    queue(uow, "reply", channel="C0RECRUIT", text="x")
+    with uow() as work:  # an attempt that never reached Slack, by a sender that then died
+        message = work.session.exec(select(OutboxMessage)).one()
+        message.status, message.attempts = "sending", 1
+        message.attempt_started_at = clock.now() - timedelta(minutes=5)
+        work.session.add(message)
+        work.commit()
+    assert sender.drain_once() == 1
+    assert row(uow, "reply").status == "sent" and "found" not in row(uow, "reply").result
+    assert len(fake.calls_to("conversations.history")) == 1
+    assert len(fake.messages("C0RECRUIT")) == 1
+
+
+def test_a_sender_killed_after_slack_posted_leaves_no_duplicate(uow, fake, clock):
+    first = OutboxSender(uow, slack_transports(fake.base_url), clock=clock)
+    queue(uow, "dm", channel="U0ADA", text="Only once", ref="dm:ada")
+    queue(uow, "reply", thread_ref="dm:ada", text="and its reply")
+    claimed = first._claim()
+    assert claimed and row(uow, "dm").status == "sending"
+    call, transport, _ = claimed
+    transport.send(call)  # it landed; the process died before writing that down
+
+    second = OutboxSender(uow, slack_transports(fake.base_url), clock=clock)
+    assert second.drain_once() == 0  # too early to tell a slow call from a dead one
+    clock.advance(timedelta(minutes=1))
+    second.drain_once()
+    assert row(uow, "dm").status == "sent" and row(uow, "reply").status == "sent"
+    [message] = fake.messages("U0ADA")
+    assert message["text"] == "Only once"
+    assert [r["text"] for r in message["replies"]] == ["and its reply"]
+
+
+def test_an_outcome_from_a_sender_that_lost_the_row_is_ignored(uow, fake, clock):
+    old = OutboxSender(uow, slack_transports(fake.base_url), clock=clock)
+    queue(uow, "m", channel="C0RECRUIT", text="x")
+    call, transport, started = old._claim()
+    clock.advance(timedelta(minutes=1))
+    new = OutboxSender(uow, slack_transports(fake.base_url), clock=clock)
+    new.drain_once()  # takes the stalled row over: looks, finds nothing, posts
+    assert row(uow, "m").status == "sent"
+    old._record_failure(call, started, RetryLater("late news"))
+    assert row(uow, "m").status == "sent"  # the old sender's word does not count
+
+
+def test_an_edit_of_a_deleted_message_posts_it_again_in_its_thread(uow, sender, fake):
+    queue(uow, "root", channel="C0RECRUIT", text="root", ref="loop:1:root")
+    queue(uow, "rollup", thread_ref="loop:1:root", text="rollup v1", ref="stage:1:rollup")
+    sender.drain_once()
+    root = fake.messages("C0RECRUIT")[0]
+    rollup_ts = root["replies"][0]["ts"]
+    fake.delete_message("C0RECRUIT", rollup_ts)  # someone deleted it by hand
+    queue(uow, "edit", "chat.update", update_ref="stage:1:rollup", text="rollup v2")
+    sender.drain_once()
+    assert row(uow, "edit").status == "sent" and row(uow, "edit").result["reposted"]
+    [root] = fake.messages("C0RECRUIT")
+    assert [r["text"] for r in root["replies"]] == ["rollup v2"]
+    with uow() as work:
+        assert work.outbox.message("stage:1:rollup").ts == root["replies"][0]["ts"]
 
 
 # --------------------------------------------------------------------------- composite
@@ -360,11 +439,39 @@ def test_dm_file_opens_the_dm_and_uploads_the_file(uow, sender, fake):
     assert row(uow, "ics").status == "sent"
 
 
+def test_dm_files_uploads_several_files_as_one_message_under_a_comment(uow, sender, fake):
+    first, second = bytes(range(256)) * 3, b"\x89PNG\r\n\x1a\n" + bytes(40)
+    queue(
+        uow,
+        "charts",
+        "loopbot.dm_files",
+        user="U0ADA",
+        initial_comment="*Insights* for you",
+        files=[
+            attachment("a.png", "Chart A", first, alt_txt="bars"),
+            attachment("b.png", "Chart B", second),
+        ],
+    )
+    assert sender.drain_once() == 1
+
+    dm = fake.dm_channel("U0ADA")
+    [completed] = fake.calls_to("files.completeUploadExternal")
+    assert completed.params["channel_id"] == dm
+    ids = [entry["id"] for entry in completed.params["files"]]
+    assert [fake.file(i)["content"] for i in ids] == [first, second]  # the bytes, untouched
+    assert [fake.file(i)["title"] for i in ids] == ["Chart A", "Chart B"]
+    assert [fake.file(i)["alt_txt"] for i in ids] == ["bars", None]
+    [message] = fake.messages(dm)
+    assert message["text"] == "*Insights* for you"
+    assert [f["id"] for f in message["files"]] == ids
+    assert row(uow, "charts").status == "sent"
+
+
 def test_dm_file_to_an_unknown_person_fails_permanently(uow, sender, fake):
     queue(uow, "ics", "loopbot.dm_file", user="U0NOBODY", filename="x.ics", content="x")
     assert sender.drain_once() == 1
-    failed = row(uow, "ics")
-    assert failed.status == "failed" and "user_not_found" in failed.last_error
+    dead = row(uow, "ics")
+    assert dead.status == "dead" and "user_not_found" in dead.last_error
     assert fake.calls_to("files.completeUploadExternal") == []
 
 
@@ -426,16 +533,17 @@ def test_an_edit_that_changes_while_in_flight_is_sent_again(uow, sender, fake, m
     show(uow, "v1")
     sender.drain_once()
     show(uow, "v2")
-    real_call = sender._call
+    slack = sender.transports.for_method("chat.update")
+    real_call = slack._call
 
     def call_then_edit(method, args):
         answer = real_call(method, args)
         show(uow, "v3")  # lands while v2 is on the wire
         return answer
 
-    monkeypatch.setattr(sender, "_call", call_then_edit)
+    monkeypatch.setattr(slack, "_call", call_then_edit)
     sender.drain_once()
-    monkeypatch.setattr(sender, "_call", real_call)
+    monkeypatch.setattr(slack, "_call", real_call)
     sender.drain_once()
     assert fake.messages("C0RECRUIT")[0]["text"] == "v3"
     assert {m.status for m in rows_for(uow)} == {"sent"}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.planning.templates import load_templates
+from bot.planning.template_loader import load_templates
 from bot.roster import (
     COLUMNS,
     RosterEntry,

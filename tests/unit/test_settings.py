@@ -48,6 +48,7 @@ def test_defaults():
     assert settings.feedback_reminder_hours == 24.0
     assert settings.feedback_escalation_hours == 48.0
     assert settings.interview_reminder_minutes == 30
+    assert settings.hold_hours == 4.0
 
 
 def test_every_variable_is_read(tmp_path):
@@ -65,6 +66,7 @@ def test_every_variable_is_read(tmp_path):
         LOOPBOT_FEEDBACK_REMINDER_HOURS="1.5",
         LOOPBOT_FEEDBACK_ESCALATION_HOURS="3",
         LOOPBOT_INTERVIEW_REMINDER_MINUTES="10",
+        LOOPBOT_HOLD_HOURS="0.5",
     )
     assert settings.app_token == "xapp-1-A"
     assert settings.socket_mode is True
@@ -78,6 +80,7 @@ def test_every_variable_is_read(tmp_path):
     assert settings.feedback_reminder_hours == 1.5
     assert settings.feedback_escalation_hours == 3.0
     assert settings.interview_reminder_minutes == 10
+    assert settings.hold_hours == 0.5
 
 
 def test_values_are_stripped_and_blank_means_unset():
@@ -203,6 +206,7 @@ def test_recruiting_channel_forms(channel):
         "LOOPBOT_FEEDBACK_REMINDER_HOURS",
         "LOOPBOT_FEEDBACK_ESCALATION_HOURS",
         "LOOPBOT_FEEDBACK_MANAGER_ESCALATION_HOURS",
+        "LOOPBOT_HOLD_HOURS",
     ],
 )
 @pytest.mark.parametrize("raw", ["0", "-3", "soon"])
@@ -315,3 +319,37 @@ def test_os_environ_is_used_when_env_is_none(monkeypatch, tmp_path):
     monkeypatch.setenv("PORT", "3111")
     settings = Settings.from_env()
     assert (settings.bot_token, settings.port) == ("xoxb-os", 3111)
+
+
+def test_reliability_settings_defaults_and_values():
+    settings = load()
+    assert settings.outbox_max_age_seconds == 600
+    assert settings.outbox_backoff_cap_seconds == 300.0
+    assert settings.slack_timeout_seconds == 10.0
+    assert settings.leader_lease_seconds == 10.0
+    assert settings.log_format == "text"
+    chosen = load(
+        LOOPBOT_OUTBOX_MAX_AGE_SECONDS="120",
+        LOOPBOT_OUTBOX_BACKOFF_CAP_SECONDS="0.5",
+        LOOPBOT_SLACK_TIMEOUT_SECONDS="3",
+        LOOPBOT_LEADER_LEASE_SECONDS="2.5",
+        LOOPBOT_LOG_FORMAT="JSON",
+    )
+    assert (chosen.outbox_max_age_seconds, chosen.outbox_backoff_cap_seconds) == (120, 0.5)
+    assert (chosen.slack_timeout_seconds, chosen.leader_lease_seconds) == (3.0, 2.5)
+    assert chosen.log_format == "json"
+
+
+@pytest.mark.parametrize(
+    "variable, raw, words",
+    [
+        ("LOOPBOT_OUTBOX_MAX_AGE_SECONDS", "0", ("whole number",)),
+        ("LOOPBOT_OUTBOX_MAX_AGE_SECONDS", "ten", ("whole number",)),
+        ("LOOPBOT_OUTBOX_BACKOFF_CAP_SECONDS", "-1", ("positive number",)),
+        ("LOOPBOT_SLACK_TIMEOUT_SECONDS", "inf", ("positive number",)),
+        ("LOOPBOT_LEADER_LEASE_SECONDS", "0", ("positive number",)),
+        ("LOOPBOT_LOG_FORMAT", "xml", ("text, json",)),
+    ],
+)
+def test_reliability_settings_refused(variable, raw, words):
+    refused(variable, *words, **{variable: raw})

@@ -10,9 +10,9 @@ import time as clock
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.planning.model import Booking, Interval, Interviewer
+from bot.planning.model import Booking, Hold, Interval, Interviewer
 from bot.planning.planner import PlanRequest, plan_stage
-from bot.planning.templates import load_templates
+from bot.planning.template_loader import load_templates
 
 ZONES = ["America/New_York", "America/Los_Angeles", "Europe/Berlin", "Europe/London"]
 ROLE_TYPES = {
@@ -81,12 +81,30 @@ def main() -> None:
                     for h in range(0, 120, 24)],
         ),
     }  # fmt: skip
-    for name, (stage, tz, booked) in cases.items():
+    engineers = [p.id for p in people if "engineer" in p.roles]
+    directors = [p.id for p in people if "director" in p.roles]
+    # Other proposals hold half the engineers Monday to Wednesday; a third of the engineers
+    # and every director sat on earlier stages of the loop.
+    held = [
+        Hold(pid, datetime(2026, 11, 23, tzinfo=UTC), datetime(2026, 11, 26, tzinfo=UTC))
+        for pid in engineers[::2]
+    ]
+    earlier = {pid: ("Round 1",) for pid in engineers[::3] + directors}
+    loop_cases = {
+        "round_1 (found, engineers held and on earlier panels)": (
+            book.stage("ic", None, "round_1"), "America/New_York", busy),
+        "round_2 (found, a forced repeat: every director sat before)": (
+            book.stage("ic", None, "round_2"), "America/New_York", busy),
+    }  # fmt: skip
+    for name, (stage, tz, booked) in {**cases, **loop_cases}.items():
+        in_loop = name in loop_cases
         request = PlanRequest(
             stage=stage, teams=frozenset({"core"}), candidate_tz=tz,
             availability=week(tz, monday), roster=people, bookings=booked,
             not_before=datetime(2026, 11, 21, tzinfo=UTC),
             fixed={"hiring_manager": 1, "recruiter": 2},
+            holds=held if in_loop else (), earlier_panels=earlier if in_loop else {},
+            allow_repeat=in_loop,
         )  # fmt: skip
         timings = []
         for _ in range(20):

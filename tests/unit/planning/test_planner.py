@@ -5,7 +5,8 @@ from datetime import UTC, datetime, time, timedelta
 
 from bot.planning.model import Booking, Interval, Interviewer, NoPlan, Plan
 from bot.planning.planner import PlanRequest, plan_stage
-from bot.planning.templates import SeatTemplate, StageTemplate, load_templates
+from bot.planning.template_loader import load_templates
+from bot.planning.templates import SeatTemplate, StageTemplate
 
 from .support import NOW, local, person, window
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import time, timedelta
 
 import pytest
 
 from bot.planning.model import Accommodation, NoPlan, Plan
 from bot.planning.planner import PlanRequest, plan_stage
-from bot.planning.templates import load_templates
+from bot.planning.template_loader import load_templates
 
 from .support import FIXED, NOW, ROUND_1_TYPES, ic_roster, person, window
 
@@ -165,24 +166,105 @@ def test_decision_needs_no_meeting():
 def test_nobody_sits_on_two_panels_unless_no_one_else_and_bot_says_so():
     stage = BOOK.stage("ic", None, "round_1")
     first = plan(stage)
-    used = frozenset(s.interviewer_id for s in first.slots if s.role == "engineer")
-    # Excluding the first panel's engineers and engineer 3 leaves only engineer 4, who does
-    # no system design: no full panel without a repeat.
+    used = {s.interviewer_id: ("Technical screen",) for s in first.slots if s.role == "engineer"}
+    # With the first panel's engineers and engineer 3 already on the loop only engineer 4 is
+    # new, and engineer 4 does no system design: no full panel without a repeat.
     roster = ic_roster()
-    refused = plan_stage(request(stage, roster, exclude_ids=used | {3}))
+    earlier = {**used, 3: ("Technical screen",)}
+    refused = plan_stage(request(stage, roster, earlier_panels=earlier))
     assert isinstance(refused, NoPlan)
-    allowed = plan(stage, roster, exclude_ids=used | {3}, allow_repeat=True)
-    repeats = {s.interviewer_id for s in allowed.slots} & (used | {3})
-    assert repeats
-    assert any("already sits on another panel" in w for w in allowed.warnings)
-    # When someone else can be found, the excluded people are not used at all.
-    fresh = plan(stage, roster, exclude_ids=frozenset({1}), allow_repeat=True)
+    allowed = plan(stage, roster, earlier_panels=earlier, allow_repeat=True)
+    repeats = {s.interviewer_id for s in allowed.slots} & set(earlier)
+    # One repeat is the least that works: the coding seat goes to engineer 4.
+    assert len(repeats) == 1
+    (repeat,) = repeats
+    assert allowed.warnings == (
+        f"P{repeat} also sat on Technical screen: everyone else on core who can run a "
+        "system-design interview has sat on this loop already",
+    )
+    # When someone else can be found, the people already on the loop are not used at all.
+    fresh = plan(stage, roster, earlier_panels={1: ("Technical screen",)}, allow_repeat=True)
     assert 1 not in {s.interviewer_id for s in fresh.slots} and not fresh.warnings
 
 
 def test_hiring_manager_and_recruiter_of_the_loop_sit_every_stage_they_own():
-    result = plan(BOOK.stage("ic", None, "round_1"), exclude_ids=frozenset({10, 20}))
+    earlier = {10: ("Manager phone screen",), 20: ("Recruiter phone screen",)}
+    result = plan(BOOK.stage("ic", None, "round_1"), earlier_panels=earlier)
     assert {10, 20} <= {s.interviewer_id for s in result.slots} and not result.warnings
+
+
+def test_the_loops_own_hiring_manager_and_recruiter_are_never_repeats():
+    # The hiring manager is also an engineering manager and may take part B's behavioural
+    # seat after running the manager screen: only they and the recruiter recur freely.
+    roster = [
+        person(10, "hiring_manager", "engineering_manager", types=("behavioural",)),
+        person(30, "director", types=("dream_team",)),
+        person(40, "engineering_manager", types=("behavioural", "people_leadership")),
+    ]
+    earlier = {10: ("Hiring-manager phone screen",), 40: ("Onsite part A (technical)",)}
+    result = plan(BOOK.stage("em", None, "onsite_b"), roster, earlier_panels=earlier,
+                  allow_repeat=True)  # fmt: skip
+    assert [(s.interviewer_id, s.interview_type) for s in result.slots] == [
+        (10, "behavioural"), (30, "dream_team"),
+    ]  # fmt: skip
+    assert not result.warnings
+
+
+def test_a_recurring_seat_is_outside_the_repeat_rule():
+    # A team's bar raiser sits on every panel: their seat is marked recurring.
+    stage = BOOK.stage("ic", None, "round_2")
+    seats = tuple(replace(s, recurring=s.key == "leader") for s in stage.seats)
+    roster = ic_roster()
+    earlier = {30: ("Round 1",), 32: ("Round 1",)}
+    result = plan(replace(stage, seats=seats), roster, earlier_panels=earlier, allow_repeat=True)
+    assert [s.interviewer_id for s in result.slots] == [30, 31, 32]
+    assert [w.split(" ")[0] for w in result.warnings] == ["P30"]  # the director: a repeat
+
+
+def em_part_b_people():
+    return [
+        person(10, "hiring_manager", types=("manager_screen",)),
+        person(30, "director", types=("manager_screen", "dream_team", "behavioural")),
+        person(40, "engineering_manager", types=("system_design", "behavioural")),
+    ]
+
+
+def test_em_part_b_drops_an_optional_seat_before_repeating_a_part_a_interviewer():
+    # The loop: the director ran the manager screen (the hiring manager was busy) and
+    # the engineering manager sat on part A. The director must run the dream team, a repeat
+    # no one else can spare; the behavioural seat is optional, so it is dropped rather than
+    # given to the part A interviewer.
+    earlier = {30: ("Hiring-manager phone screen",), 40: ("Onsite part A (technical)",)}
+    result = plan(BOOK.stage("em", None, "onsite_b"), em_part_b_people(), earlier_panels=earlier,
+                  allow_repeat=True)  # fmt: skip
+    assert [(s.interviewer_id, s.interview_type) for s in result.slots] == [(30, "dream_team")]
+    assert result.warnings == (
+        "P30 also sat on Hiring-manager phone screen: no one else on core can run a "
+        "dream-team interview",
+    )
+
+
+def test_em_part_b_fills_the_optional_seat_with_someone_new_when_it_can():
+    roster = [*em_part_b_people(), person(41, "engineering_manager", types=("behavioural",))]
+    earlier = {30: ("Hiring-manager phone screen",), 40: ("Onsite part A (technical)",)}
+    result = plan(BOOK.stage("em", None, "onsite_b"), roster, earlier_panels=earlier,
+                  allow_repeat=True)  # fmt: skip
+    assert [(s.interviewer_id, s.interview_type) for s in result.slots] == [
+        (41, "behavioural"), (30, "dream_team"),
+    ]  # fmt: skip
+    assert len(result.warnings) == 1 and result.warnings[0].startswith("P30 also sat on")
+
+
+def test_a_repeat_no_one_else_can_take_names_the_earlier_stages():
+    roster = em_part_b_people()
+    earlier = {30: ("Hiring-manager phone screen", "Onsite part A (technical)")}
+    result = plan(BOOK.stage("em", None, "onsite_b"), roster, earlier_panels=earlier,
+                  allow_repeat=True)  # fmt: skip
+    assert [s.interviewer_id for s in result.slots] == [40, 30]
+    assert result.warnings == (
+        "P30 also sat on Hiring-manager phone screen and Onsite part A (technical): no one "
+        "else on core can run a dream-team interview",
+    )
 
 
 def test_em_stages_run_in_process_order():

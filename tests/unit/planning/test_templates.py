@@ -4,12 +4,8 @@ import textwrap
 
 import pytest
 
-from bot.planning.templates import (
-    DEFAULT_TEMPLATES_PATH,
-    TemplateError,
-    load_templates,
-    locate_keys,
-)
+from bot.planning.template_loader import DEFAULT_TEMPLATES_PATH, load_templates
+from bot.planning.template_source import TemplateError, locate_keys
 
 
 def write(tmp_path, text: str, name: str = "loops.toml"):
@@ -49,6 +45,35 @@ def test_team_override_changes_breaks_durations_and_counts(tmp_path):
     assert changed.break_minutes == 15 and coding.minutes == 60 and coding.preferred == 2
     default = book.stage("ic", "search", "round_1")
     assert default.break_minutes == 10
+
+
+def test_recurring_seats_are_the_loops_own_recruiter_and_hiring_manager(tmp_path):
+    book = load_templates()
+    recurring = {
+        (track, stage.key, seat.key)
+        for track in ("ic", "em")
+        for stage in book.track(track).stages
+        for seat in (*stage.seats, *(s for f in stage.formats for s in f.seats))
+        if seat.recurring
+    }
+    assert recurring == {
+        ("ic", "recruiter_screen", "recruiter_screen"),
+        ("ic", "manager_screen", "manager_screen"),
+        ("ic", "round_1", "hiring_manager"),
+        ("ic", "round_1", "recruiter"),
+        ("em", "recruiter_screen", "recruiter_screen"),
+    }
+    # A team may mark a seat of its own loop recurring (a bar raiser on every panel).
+    path = write(
+        tmp_path,
+        """
+        [teams.payments.ic.stages.round_1.seats.design]
+        recurring = true
+        """,
+    )
+    design = next(s for s in load_templates(path).stage("ic", "payments", "round_1").seats
+                  if s.key == "design")  # fmt: skip
+    assert design.recurring
 
 
 def test_user_file_can_add_a_whole_new_track_with_new_roles(tmp_path):
@@ -205,6 +230,7 @@ minutes = 45
         ('role = "engineer"\npreferred = 4\nmax = 2', "preferred 4 is outside 1..2", "preferred ="),
         ('role = "engineer"\nminutes_range = [50, 60]', "45 minutes is outside 50-60", "minutes ="),
         ('role = "engineer"\nspeed = 3', "unknown key 'speed'", "speed ="),
+        ('role = "engineer"\nrecurring = "yes"', "recurring must be true or false", "recurring ="),
         ('role = "engineer"\nkey = "coding"', "duplicate seat key 'coding'", "[[tracks"),
     ],
 )

@@ -1,0 +1,225 @@
+"""Booking a proposed stage, and the recruiter's changes to a proposal before it is booked:
+confirm, use an alternative, swap one person, pick another time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.errors import Conflict, InputError, InvalidForm, NotFound
+from bot.loops import holds
+from bot.loops.catalog import stage_template
+from bot.loops.config import LoopConfig
+from bot.loops.creation import read_availability
+from bot.loops.invites import send_invite
+from bot.loops.lookups import as_datetime, require_recruiter_or_manager
+from bot.loops.plan_requests import find_replacement
+from bot.loops.proposals import check_held, check_version, propose, send_proposal
+from bot.loops.thread import refresh_rollup, refresh_root
+from bot.loops.views import loop_view
+from bot.messages.forms import replan_modal
+from bot.messages.proposal import proposal_closed
+from bot.outbox import publish
+from storage.models import Interview, Loop, Stage
+from storage.uow import UnitOfWork
+
+
+def confirm(
+    config: LoopConfig, uow: UnitOfWork, stage_id: int, version: int, actor: str, now: datetime
+) -> None:
+    stage = check_version(uow.loops.stage(stage_id, lock=True), version)
+    loop = uow.loops.get(stage.loop_id)
+    require_recruiter_or_manager(uow, loop, actor)
+    if stage.proposal["kind"] != "plan":
+        raise Conflict("There is no full panel to confirm; pick another time.")
+    check_held(stage)
+    _book(config, uow, loop, stage, stage.proposal["slots"], actor, now)
+
+
+def use_alternative(
+    config: LoopConfig,
+    uow: UnitOfWork,
+    stage_id: int,
+    version: int,
+    index: int,
+    actor: str,
+    now: datetime,
+) -> None:
+    stage = check_version(uow.loops.stage(stage_id, lock=True), version)
+    loop = uow.loops.get(stage.loop_id)
+    require_recruiter_or_manager(uow, loop, actor)
+    alternatives = stage.proposal.get("alternatives", [])
+    if not 0 <= index < len(alternatives):
+        raise NotFound("That alternative is gone; pick another time.")
+    chosen = alternatives[index]
+    stage.proposal = {
+        "version": version + 1,
+        "kind": "plan",
+        "slots": chosen["slots"],
+        "warnings": [chosen["warning"], *chosen.get("warnings", [])],
+        "ref": stage.proposal["ref"],
+    }
+    uow.audit.record(
+        actor,
+        "alternative_chosen",
+        loop.id,
+        stage=stage.key,
+        kind=chosen["kind"],
+        warning=chosen["warning"],
+    )
+    _book(config, uow, loop, stage, chosen["slots"], actor, now)
+
+
+def _book(
+    config: LoopConfig,
+    uow: UnitOfWork,
+    loop: Loop,
+    stage: Stage,
+    slots: list[dict],
+    actor: str,
+    now: datetime,
+) -> None:
+    template = stage_template(config.templates, loop, stage.key)
+    if template.kind == "take_home":
+        # The exercise is sent on confirm: its clock starts now, whenever that is.
+        slots = [
+            {
+                **s,
+                "start": now.isoformat(),
+                "end": (now + (as_datetime(s["end"]) - as_datetime(s["start"]))).isoformat(),
+            }
+            for s in slots
+        ]
+    elif any(as_datetime(s["start"]) <= now for s in slots):
+        raise Conflict("This proposal's time has passed. Use *Pick another time*.")
+    # Someone may have been booked elsewhere since the proposal was made.
+    taken = _clashes(uow, slots)
+    if taken:
+        raise Conflict(
+            f"{taken} was booked elsewhere since this proposal; pick another time for a fresh plan."
+        )
+    interviews = [
+        uow.loops.add_interview(
+            Interview(
+                stage_id=stage.id,
+                interviewer_id=s["interviewer_id"],
+                role=s["role"],
+                interview_type=s["interview_type"],
+                seat_key=s.get("seat_key", ""),
+                start_at=as_datetime(s["start"]),
+                end_at=as_datetime(s["end"]),
+                status="confirmed",
+            )
+        )
+        for s in slots
+    ]
+    stage.status = "scheduled"
+    uow.session.add(stage)
+    holds.book(config, uow, stage, interviews, now)
+    view = loop_view(config.templates, uow, loop)
+    due = interviews[0].end_at if template.kind == "take_home" else None
+    for interview in interviews:
+        send_invite(uow, view, template, interview, now, due=due)
+    uow.audit.record(
+        actor, "stage_booked", loop.id, stage=stage.key, interviews=[i.id for i in interviews]
+    )
+    publish(
+        uow,
+        stage.proposal["ref"],
+        loop_id=loop.id,
+        **proposal_closed(view, template.title, f"confirmed by <@{actor}>"),
+    )
+    refresh_rollup(config, uow, loop, stage, now)
+    refresh_root(config, uow, loop)
+
+
+def _clashes(uow: UnitOfWork, slots: list[dict]) -> str | None:
+    for s in slots:
+        start, end = as_datetime(s["start"]), as_datetime(s["end"])
+        if uow.loops.bookings_between(start, end, s["interviewer_id"]):
+            return uow.interviewers.get(s["interviewer_id"]).name
+    return None
+
+
+def swap(
+    config: LoopConfig,
+    uow: UnitOfWork,
+    stage_id: int,
+    version: int,
+    index: int,
+    actor: str,
+    now: datetime,
+) -> str:
+    """Replace one person of a proposal with the next best for the same seat and time."""
+    stage = check_version(uow.loops.stage(stage_id, lock=True), version)
+    loop = uow.loops.get(stage.loop_id)
+    require_recruiter_or_manager(uow, loop, actor)
+    slots = list(stage.proposal.get("slots", []))
+    if not 0 <= index < len(slots):
+        raise NotFound("That interviewer is no longer on the proposal.")
+    check_held(stage)
+    old = slots[index]
+    panel = {s["interviewer_id"] for s in slots}
+    found = find_replacement(config, uow, loop, stage, old, exclude=panel, now=now)
+    if found is None:
+        raise Conflict("No one else qualified is free then. Try *Pick another time*.")
+    replacement = found.slots[0]
+    slots[index] = {**old, "interviewer_id": replacement.interviewer_id}
+    old_name = uow.interviewers.get(old["interviewer_id"]).name
+    # The warnings about who left go with them; the newcomer brings their own.
+    warnings = [w for w in stage.proposal.get("warnings", []) if not w.startswith(f"{old_name} ")]
+    stage.proposal = {
+        **stage.proposal,
+        "version": version + 1,
+        "slots": slots,
+        "warnings": [*warnings, *found.warnings],
+    }
+    uow.session.add(stage)
+    holds.swap(uow, stage, old, replacement, now)
+    new_name = uow.interviewers.get(replacement.interviewer_id).name
+    uow.audit.record(
+        actor,
+        "proposal_swapped",
+        loop.id,
+        stage=stage.key,
+        removed=old["interviewer_id"],
+        added=replacement.interviewer_id,
+    )
+    send_proposal(
+        config.templates, uow, loop, stage, stage_template(config.templates, loop, stage.key)
+    )
+    return f"Swapped {old_name} for {new_name}."
+
+
+def replan_form(
+    config: LoopConfig, uow: UnitOfWork, stage_id: int, version: int, actor: str
+) -> dict:
+    stage = check_version(uow.loops.stage(stage_id, lock=True), version)
+    loop = uow.loops.get(stage.loop_id)
+    require_recruiter_or_manager(uow, loop, actor)
+    candidate = uow.loops.candidate(loop.candidate_id)
+    title = stage_template(config.templates, loop, stage.key).title
+    return replan_modal(stage.id, version, title, candidate.name)
+
+
+def replan(
+    config: LoopConfig,
+    uow: UnitOfWork,
+    stage_id: int,
+    version: int,
+    availability_text: str,
+    actor: str,
+    now: datetime,
+) -> None:
+    stage = check_version(uow.loops.stage(stage_id, lock=True), version)
+    loop = uow.loops.get(stage.loop_id)
+    require_recruiter_or_manager(uow, loop, actor)
+    candidate = uow.loops.candidate(loop.candidate_id)
+    errors: list[InputError] = []
+    windows = read_availability(availability_text.strip(), candidate.tz, now, errors)
+    if errors:
+        raise InvalidForm(errors)
+    loop.availability = [[i.start.isoformat(), i.end.isoformat()] for i in windows]
+    loop.availability_text = availability_text.strip()
+    loop.updated_at = now
+    uow.session.add(loop)
+    propose(config, uow, loop, stage, now, actor=actor, availability=windows)

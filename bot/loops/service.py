@@ -1,0 +1,73 @@
+"""What the Slack handlers call for a loop: one method per form or button, each running one
+use case from this package in the caller's unit of work. Other services call the use-case
+modules directly."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from bot.loops import booking, changes, creation
+from bot.loops.catalog import technical_formats
+from bot.loops.config import LoopConfig
+from bot.loops.creation import NewLoop
+from bot.loops.lookups import team_manager, teams
+from storage.uow import UnitOfWork
+
+
+class LoopService:
+    def __init__(self, config: LoopConfig):
+        self.config = config
+
+    # --- /schedule-loop: the form's choices, checking it, creating the loop ------------------
+
+    def teams(self, uow: UnitOfWork) -> list[str]:
+        return teams(uow)
+
+    def team_manager(self, uow: UnitOfWork, team: str) -> str | None:
+        return team_manager(uow, team)
+
+    def technical_formats(self, track: str = "ic") -> list[tuple[str, str]]:
+        return technical_formats(self.config.templates, track)
+
+    def validate(self, uow: UnitOfWork, form: Mapping[str, str], now: datetime) -> NewLoop:
+        return creation.validate(self.config.templates, uow, form, now)
+
+    def create(self, uow: UnitOfWork, new: NewLoop, actor: str, now: datetime) -> int:
+        return creation.create(self.config, uow, new, actor, now)
+
+    # --- the recruiter's proposal ------------------------------------------------------------
+
+    def confirm(
+        self, uow: UnitOfWork, stage_id: int, version: int, actor: str, now: datetime
+    ) -> None:
+        booking.confirm(self.config, uow, stage_id, version, actor, now)
+
+    def use_alternative(
+        self, uow: UnitOfWork, stage_id: int, version: int, index: int, actor: str, now: datetime
+    ) -> None:
+        booking.use_alternative(self.config, uow, stage_id, version, index, actor, now)
+
+    def swap(
+        self, uow: UnitOfWork, stage_id: int, version: int, index: int, actor: str, now: datetime
+    ) -> str:
+        return booking.swap(self.config, uow, stage_id, version, index, actor, now)
+
+    def replan_form(self, uow: UnitOfWork, stage_id: int, version: int, actor: str) -> dict:
+        return booking.replan_form(self.config, uow, stage_id, version, actor)
+
+    def replan(
+        self,
+        uow: UnitOfWork,
+        stage_id: int,
+        version: int,
+        availability_text: str,
+        actor: str,
+        now: datetime,
+    ) -> None:
+        booking.replan(self.config, uow, stage_id, version, availability_text, actor, now)
+
+    # --- an interviewer's DM -------------------------------------------------------------------
+
+    def decline(self, uow: UnitOfWork, interview_id: int, actor: str, now: datetime) -> str:
+        return changes.decline(self.config, uow, interview_id, actor, now)

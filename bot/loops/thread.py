@@ -1,0 +1,135 @@
+"""The loop's thread in the recruiting channel: the root message, each stage's roll-up with
+what can be decided, the loop's summary, and a stage's completion once its feedback is in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.loops.catalog import stage_template
+from bot.loops.config import LoopConfig
+from bot.loops.lookups import live_interviews, next_stage_row, rollup_ref, root_ref
+from bot.loops.views import feedback_views, interview_view, loop_view, stage_views
+from bot.messages.feedback import SIGNAL_MARKS
+from bot.messages.notes import recruiter_note
+from bot.messages.thread import decision_root, stage_rollup
+from bot.messages.values import Decided, DecisionChoice
+from bot.outbox import enqueue, publish
+from bot.planning.templates import TemplateBook
+from storage.models import Loop, Stage
+from storage.uow import UnitOfWork
+
+POSITIVE = ("yes", "strong_yes")
+
+
+def refresh_root(config: LoopConfig, uow: UnitOfWork, loop: Loop) -> None:
+    """Post the loop's root message in the recruiting channel, or bring it up to date."""
+    publish(
+        uow,
+        root_ref(loop.id),
+        channel=config.recruiting_channel,
+        loop_id=loop.id,
+        **decision_root(
+            loop_view(config.templates, uow, loop), stage_views(config.templates, uow, loop)
+        ),
+    )
+
+
+def refresh_rollup(
+    config: LoopConfig, uow: UnitOfWork, loop: Loop, stage: Stage, now: datetime
+) -> None:
+    """Post the stage's reply in the decision thread, or edit it in place."""
+    template = stage_template(config.templates, loop, stage.key)
+    interviews = live_interviews(uow, stage)
+    slots = [interview_view(uow, i) for i in interviews]
+    decision = next(
+        (
+            d
+            for d in reversed(uow.loops.decisions(loop.id))
+            if d.stage_id == stage.id and d.kind != "pivot"
+        ),
+        None,
+    )
+    decided = (
+        Decided(decision.kind, decision.decided_by, decision.decided_at, decision.note)
+        if decision
+        else None
+    )
+    summary_lines = (
+        loop_summary(config.templates, uow, loop, now) if template.kind == "decision" else ()
+    )
+    body = stage_rollup(
+        template.title,
+        feedback_views(uow, stage, now),
+        slots,
+        decision_choice(config.templates, uow, loop, stage, now),
+        decided,
+        take_home_due=slots[0].end if template.kind == "take_home" and slots else None,
+        summary_lines=summary_lines,
+    )
+    publish(uow, rollup_ref(stage.id), thread_ref=root_ref(loop.id), loop_id=loop.id, **body)
+
+
+def decision_choice(
+    templates: TemplateBook, uow, loop: Loop, stage: Stage, now: datetime
+) -> DecisionChoice | None:
+    """What the thread offers for a complete stage: advance (unless a gate is shut),
+    make an offer at the decision stage, or decline."""
+    if stage.status != "completed" or loop.status != "open":
+        return None
+    following_row = next_stage_row(uow, loop, stage)
+    context = {"loop_id": loop.id, "preferences": tuple(loop.preferences)}
+    if following_row is None:
+        return DecisionChoice(stage.id, None, **context)
+    following = stage_template(templates, loop, following_row.key)
+    note = ""
+    if following.gate == "positive_feedback":
+        signals = [f.signal for f in feedback_views(uow, stage, now)]
+        positive = sum(s in POSITIVE for s in signals)
+        if positive < len(signals) or not signals:
+            template = stage_template(templates, loop, stage.key)
+            note = (
+                f"{following.title} needs positive feedback on {template.title} "
+                f"({positive} of {len(signals)} positive)."
+            )
+    return DecisionChoice(stage.id, following.title, note, **context)
+
+
+def loop_summary(templates: TemplateBook, uow: UnitOfWork, loop: Loop, now: datetime) -> list[str]:
+    """Each finished stage's tally, for the decision stage's reply."""
+    lines = []
+    for stage in uow.loops.stages(loop.id):
+        views = [v for v in feedback_views(uow, stage, now) if v.state == "submitted"]
+        if views:
+            tally = " ".join(SIGNAL_MARKS[v.signal] for v in views)
+            lines.append(f"{stage_template(templates, loop, stage.key).title}: {tally}")
+    return lines
+
+
+def maybe_complete(
+    config: LoopConfig, uow: UnitOfWork, loop: Loop, stage: Stage, now: datetime
+) -> bool:
+    """A stage is complete once every interview is over and has its feedback."""
+    interviews = live_interviews(uow, stage)
+    if stage.status != "scheduled" or not interviews:
+        return False
+    if any(now < i.end_at or uow.loops.feedback_for(i.id) is None for i in interviews):
+        return False
+    stage.status = "completed"
+    uow.session.add(stage)
+    template = stage_template(config.templates, loop, stage.key)
+    candidate = uow.loops.candidate(loop.candidate_id)
+    uow.audit.record("loopbot", "stage_completed", loop.id, stage=stage.key)
+    for watcher_id in {loop.recruiter_id, loop.hiring_manager_id}:
+        watcher = uow.interviewers.get(watcher_id)
+        enqueue(
+            uow,
+            f"stage:{stage.id}:complete:{watcher.id}",
+            "chat.postMessage",
+            loop_id=loop.id,
+            channel=watcher.slack_user_id,
+            **recruiter_note(
+                f"All feedback is in for *{candidate.name}*'s {template.title}. "
+                "Decide in the loop's thread in the recruiting channel."
+            ),
+        )
+    return True

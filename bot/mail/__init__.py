@@ -1,0 +1,1 @@
+"""Mail to candidates: the port (`port`), message composition, and the SMTP adapter."""

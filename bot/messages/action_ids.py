@@ -1,0 +1,30 @@
+"""Action and callback ids: the contract between these builders and handlers/.
+
+A button's action id says which listener runs; a modal's callback id says which
+submission handler gets it. Values are stable: messages already posted carry them.
+"""
+
+from __future__ import annotations
+
+# Modals (callback ids).
+SCHEDULE_LOOP_VIEW = "schedule_loop"
+REPLAN_VIEW = "replan_stage"
+FEEDBACK_VIEW_CALLBACK = "feedback"
+PIVOT_VIEW = "pivot_loop"
+
+# The recruiter's proposal.
+CONFIRM = "proposal_confirm"
+SWAP = "proposal_swap"
+PICK_TIME = "proposal_pick_time"
+USE_ALTERNATIVE = "proposal_use_alternative"
+
+# An interviewer's DMs.
+CANT_MAKE_IT = "interview_decline"
+FEEDBACK_OPEN = "feedback_open"
+FEEDBACK_VIEW = "feedback_view"
+
+# The loop's thread.
+PIVOT = "loop_pivot"
+ADVANCE = "decision_advance"
+DECLINE = "decision_decline"
+OFFER = "decision_offer"

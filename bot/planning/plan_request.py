@@ -1,0 +1,53 @@
+"""What the planner is asked to plan: one stage, the people who may sit on it, the
+candidate's availability and the rules to plan by."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.planning.model import (
+    Accommodation,
+    Booking,
+    Hold,
+    Interval,
+    Interviewer,
+    require_utc,
+    require_zone,
+)
+from bot.planning.templates import StageTemplate
+
+ALTERNATIVE_DAYS = 14
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    stage: StageTemplate
+    teams: frozenset[str]
+    candidate_tz: str
+    availability: Sequence[Interval]
+    roster: Sequence[Interviewer]
+    not_before: datetime
+    bookings: Sequence[Booking] = ()
+    # Tentative time of other proposals awaiting Confirm: avoided when possible.
+    holds: Sequence[Hold] = ()
+    # Nobody here may sit on this panel (the panel a swap replaces someone of, the person who
+    # just declined), except on a seat the request fixes to them.
+    exclude_ids: frozenset[int] = frozenset()
+    # Who sat on the loop's other (in practice earlier) stages, with those stages' titles:
+    # the repeat rule keeps them off this panel when it can.
+    earlier_panels: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    fixed: Mapping[str, int] = field(default_factory=dict)
+    accommodation: Accommodation = Accommodation()
+    min_notice: timedelta = timedelta(hours=12)
+    relax_cap: bool = False
+    allow_repeat: bool = False
+    alternative_days: int = ALTERNATIVE_DAYS
+    # Start exactly at each window's start instead of on the quarter-hour grid: filling one
+    # seat of a booked panel, whose later blocks sit wherever the breaks put them.
+    exact_start: bool = False
+
+    def __post_init__(self) -> None:
+        require_zone(self.candidate_tz, "candidate_tz")
+        require_utc(self.not_before, "not_before")
