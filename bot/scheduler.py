@@ -37,7 +37,8 @@ from storage import prompt_schedule as table
 log = logging.getLogger(__name__)
 
 MISFIRE_GRACE = timedelta(days=14)
-Handler = Callable[[str, int], None]
+# A handler may return False for a prompt it did not send (no longer wanted).
+Handler = Callable[[str, int], bool | None]
 
 MAINTENANCE_EVERY = timedelta(minutes=10)
 MAINTENANCE_JOB = "loopbot:maintenance"
@@ -245,7 +246,8 @@ class PromptScheduler:
         return [(job_id(i, k), at) for (i, k), at in ordered]
 
     def run_due(self, now: datetime) -> int:
-        """Run, in time order, every prompt due at `now` (the demo's and tests' clock)."""
+        """Run, in time order, every prompt due at `now` (the demo's and tests' clock); returns
+        how many were sent (a stale row that a re-sync had not yet removed does not count)."""
         ran = 0
         while True:
             with self.engine.connect() as connection:
@@ -255,6 +257,5 @@ class PromptScheduler:
             interview_id, kind, run_at = due[0]
             with self.engine.begin() as connection:
                 taken = table.take(connection, (interview_id, kind), run_at)
-            if taken:
-                self.handler(kind, interview_id)
+            if taken and self.handler(kind, interview_id) is not False:
                 ran += 1

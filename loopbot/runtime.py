@@ -216,7 +216,7 @@ class Runtime:
 
     # --- timed prompts -------------------------------------------------------------------
 
-    def fire_prompt(self, kind: str, interview_id: int) -> None:
+    def fire_prompt(self, kind: str, interview_id: int) -> bool:
         with self.uow() as uow:
             now = self.clock.now()
             due = self.prompts.fire(uow, kind, interview_id, now)
@@ -226,6 +226,7 @@ class Runtime:
         else:
             # Not sent: not wanted any more, or its row was stale. Make the row right.
             self.sync_worker.request({interview_id})
+        return due is not None
 
     def sync_prompts(self, interview_ids: set[int] | None = None) -> None:
         """Make the scheduled prompts match the database now (all of them when ids is None)."""

@@ -240,6 +240,22 @@ def test_a_paused_scheduler_never_fires_and_run_due_runs_due_jobs_in_time_order(
     assert stored_ids(engine) == ["interview:5:feedback_prompt"]  # not due yet: kept
 
 
+def test_run_due_counts_only_the_prompts_the_handler_sent(engine, start):
+    sent = []
+
+    def handler(kind: str, interview_id: int) -> bool:
+        sent.append(interview_id)
+        return interview_id != 4  # interview 4's row was stale: taken, but nothing sent
+
+    scheduler = start(handler, paused=True)
+    now = datetime.now(UTC)
+    put(engine, 4, {REMINDER: now - timedelta(seconds=2)})
+    put(engine, 6, {PROMPT: now - timedelta(seconds=1)})
+    assert scheduler.run_due(now) == 1
+    assert sent == [4, 6]
+    assert scheduler.run_due(now) == 0
+
+
 def test_fire_goes_to_the_bound_handler_and_is_a_no_op_with_none(engine, start, caplog):
     assert bot.scheduler._handler is None
     fire(PROMPT, 7)  # nothing bound: logged, not raised
