@@ -126,6 +126,9 @@ def read_source(path: str | Path) -> TemplateSource:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise TemplateError(name, 1, f"cannot read file: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        line = Path(path).read_bytes()[: exc.start].count(b"\n") + 1
+        raise TemplateError(name, line, "not UTF-8 text; save the file as UTF-8") from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

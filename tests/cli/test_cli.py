@@ -148,6 +148,15 @@ def test_a_malformed_templates_file(env, capsys, tmp_path, toml, line, words):
     assert interviewer_count(tmp_path) == 0
 
 
+def test_a_templates_file_that_is_not_utf8(env, capsys, tmp_path):
+    templates = tmp_path / "loops.toml"
+    templates.write_bytes('roles = ["designer"]\n# caf\u00e9\n'.encode("latin-1"))
+    env(LOOPBOT_TEMPLATES_FILE=str(templates))
+    code, _, err = run(capsys, "roster", "import", str(SAMPLE))
+    assert code == 2
+    assert one_line(err) == f"{templates}:2: not UTF-8 text; save the file as UTF-8"
+
+
 def test_a_missing_templates_file(env, capsys, tmp_path):
     env(LOOPBOT_TEMPLATES_FILE=str(tmp_path / "absent.toml"))
     code, _, err = run(capsys, "roster", "import", str(SAMPLE))
