@@ -53,6 +53,7 @@ from storage.uow import UnitOfWorkFactory
 log = logging.getLogger("loopbot")
 # Slack retries within minutes and a modal can't be submitted twice days apart: a month is ample.
 RETRY_KEYS_KEPT = timedelta(days=30)
+SENT_BODIES_KEPT = timedelta(days=7)  # long enough to look into a complaint about a message
 
 
 class Runtime:
@@ -278,6 +279,7 @@ class Runtime:
         self.fill_zones()
         with self.uow() as uow:
             uow.requests.forget_before(utcnow() - RETRY_KEYS_KEPT)
+            uow.outbox.shed_payloads(utcnow() - SENT_BODIES_KEPT)
             proposals.expire_overdue(self.config, uow, self.clock.now())
             uow.commit()
         if self.calendar_push is not None and self._push_opened:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import Text, cast, delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -212,6 +213,10 @@ def _aware(value: datetime | None) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+# What a sent call's body becomes once it is no longer needed (see Outbox.shed_payloads).
+SHED: dict = {"shed": True}
+
+
 class Outbox:
     def __init__(self, session: Session):
         self.session = session
@@ -288,6 +293,21 @@ class Outbox:
             select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "dead")
         ).one()
         return pending, _aware(oldest), dead
+
+    def shed_payloads(self, sent_before: datetime) -> int:
+        """Drop the bodies of one-off calls sent before `sent_before` (a chart upload is
+        hundreds of KB). The row stays: its key still stops the same call being queued
+        again. Calls that name a message (`ref`, `update_ref`) keep theirs, since a later
+        edit is compared with what that message shows."""
+        return self.session.exec(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == "sent")
+            .where(col(OutboxMessage.sent_at) < sent_before)
+            .where(col(OutboxMessage.ref).is_(None))
+            .where(col(OutboxMessage.update_ref).is_(None))
+            .where(cast(OutboxMessage.payload, Text) != json.dumps(SHED))
+            .values(payload=SHED)
+        ).rowcount
 
     def with_status(self, status: str, limit: int = 100) -> list[OutboxMessage]:
         return list(

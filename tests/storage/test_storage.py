@@ -392,6 +392,28 @@ def test_outbox_add_is_idempotent_by_key_and_due_is_in_order(uow):
         assert work.outbox.add(OutboxMessage(key="a", method="m")) is None
 
 
+def test_old_one_off_bodies_are_shed_and_their_keys_still_stop_a_repeat(uow):
+    big = {"channel": "D1", "file": "x" * 10_000}
+    sent = {"status": "sent", "next_attempt_at": T0, "payload": big}
+    with uow() as work:
+        work.outbox.add(OutboxMessage(key="old", method="m", sent_at=T0, **sent))
+        work.outbox.add(OutboxMessage(key="named", method="m", ref="root", sent_at=T0, **sent))
+        work.outbox.add(
+            OutboxMessage(key="new", method="m", sent_at=T0 + timedelta(days=8), **sent)
+        )
+        work.outbox.add(OutboxMessage(key="queued", method="m", next_attempt_at=T0, payload=big))
+        work.commit()
+    cutoff = T0 + timedelta(days=7)
+    with uow() as work:
+        assert work.outbox.shed_payloads(cutoff) == 1
+        work.commit()
+    with uow() as work:
+        assert work.outbox.shed_payloads(cutoff) == 0  # nothing rewritten twice
+        bodies = {m.key: m.payload for m in work.session.exec(select(OutboxMessage))}
+        assert bodies == {"old": {"shed": True}, "named": big, "new": big, "queued": big}
+        assert work.outbox.add(OutboxMessage(key="old", method="m")) is None
+
+
 def test_remember_inserts_then_updates(uow):
     with uow() as work:
         assert work.outbox.message("r") is None
