@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.errors import Conflict, InputError, InvalidForm, NotFound
-from bot.loops.catalog import place, pool_teams, teams_of
+from bot.loops.catalog import place, pool_teams, stage_template, teams_of
 from bot.loops.changes import cancel_interview, replace_in_slot, replan_stage
 from bot.loops.config import LoopConfig
 from bot.loops.lookups import (
@@ -259,6 +259,9 @@ class PivotService:
             elif row.status == "proposed":
                 propose(self.config, uow, loop, row, now)
                 replanned.append(row.key)
+        # A dropped stage that was under way hands its turn to the next stage the new team
+        # runs, or the loop would wait on a stage that no longer exists.
+        dropped_turn = any(r.status in ("proposed", "scheduled") for r in open_rows.values())
         for row in open_rows.values():  # stages the new team's loop does not have
             withdraw(self.config, uow, loop, row, "withdrawn: the loop moved to another team", now)
             for interview in uow.loops.interviews(row.id):
@@ -269,7 +272,24 @@ class PivotService:
             row.status = "skipped"
             row.position = 1000 + row.position
             uow.session.add(row)
+        if dropped_turn:
+            self._hand_on_turn(uow, loop, now, replanned)
         return kept, replaced, replanned
+
+    def _hand_on_turn(self, uow: UnitOfWork, loop: Loop, now: datetime, replanned: list[str]):
+        rows = uow.loops.stages(loop.id)
+        if any(r.status in ("proposed", "scheduled", "completed") for r in rows):
+            return  # a stage still holds the turn (or awaits its decision)
+        waiting = [r for r in rows if r.status == "pending"]
+        if waiting:
+            following = min(waiting, key=lambda r: r.position)
+            if stage_template(self.config.templates, loop, following.key).kind == "decision":
+                following.status = "completed"  # nothing to schedule: ready to decide
+                uow.session.add(following)
+                refresh_rollup(self.config, uow, loop, following, now)
+            else:
+                propose(self.config, uow, loop, following, now)
+                replanned.append(following.key)
 
     @staticmethod
     def _under_way(uow: UnitOfWork, stage: Stage, now: datetime) -> bool:

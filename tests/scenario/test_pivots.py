@@ -160,6 +160,21 @@ def test_pivot_carries_finished_stages_over_and_moves_the_hiring_manager(pool_bo
     assert upcoming or stage_key == "round_2"  # after round 2 only the decision is left
 
 
+def test_a_pivot_that_drops_the_proposed_stage_proposes_the_next_one(pool_box):
+    loop_id = pool_loop(pool_box)
+    screen = pool_box.run_stage(loop_id, "recruiter_screen")
+    pool_box.decide(RECRUITER, "decision_advance", screen.id)
+    assert pool_box.stage(loop_id, "manager_screen").status == "proposed"
+
+    response = pool_box.pivot(RECRUITER, loop_id, "team:streaming", REASON)
+    assert response.body == b"", response.text
+
+    # Streaming has no manager screen: the loop moves on to the technical screen, not stall.
+    assert pool_box.stage(loop_id, "manager_screen").status == "skipped"
+    technical = pool_box.stage(loop_id, "technical_screen")
+    assert technical.status == "proposed" and technical.proposal["kind"] == "plan"
+
+
 def test_pivot_keeps_bookings_that_still_fit_and_replaces_the_others(pool_box):
     loop_id = pool_loop(pool_box, level="L6")
     run_to(pool_box, loop_id, "technical_screen")
