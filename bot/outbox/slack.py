@@ -101,6 +101,7 @@ class SlackTransport(Transport):
         # One attempt cannot outlast its requests' timeouts (a composite call makes up to four).
         self.in_doubt_after = float(client.timeout) * 4 + 1
         self.on_rate_limited = on_rate_limited
+        self._channel_ids: dict[str, str] = {}  # channel name -> id, for `#name` settings
 
     # -- inside the claiming transaction ----------------------------------------------------
     def prepare(self, uow: UnitOfWork, message: OutboxMessage) -> dict[str, Any] | None:
@@ -233,10 +234,30 @@ class SlackTransport(Transport):
 
     # -- looking for an attempt that may have landed ---------------------------------------------
     def _conversation(self, channel: str) -> str:
-        """The id conversations.history takes: a person's DM for a user id."""
+        """The id conversations.history takes: a person's DM for a user id, the channel's id
+        for a `#name` (chat.postMessage takes a name; the history methods do not)."""
         if channel[:1] in ("U", "W"):
             return self.client.conversations_open(users=channel)["channel"]["id"]
+        if channel.startswith("#"):
+            return self._channel_id(channel[1:]) or channel
         return channel
+
+    def _channel_id(self, name: str) -> str | None:
+        if name not in self._channel_ids:
+            cursor = None
+            for _ in range(HISTORY_PAGES):
+                page = self.client.conversations_list(
+                    types="public_channel,private_channel",
+                    exclude_archived=True,
+                    limit=HISTORY_PAGE,
+                    cursor=cursor,
+                )
+                for found in page.get("channels") or []:
+                    self._channel_ids[found["name"]] = found["id"]
+                cursor = (page.get("response_metadata") or {}).get("next_cursor")
+                if name in self._channel_ids or not cursor:
+                    break
+        return self._channel_ids.get(name)
 
     def _messages_since(self, channel: str, thread_ts: str | None, oldest: float):
         cursor = None

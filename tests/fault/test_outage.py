@@ -101,3 +101,23 @@ def test_a_long_outage_then_a_slow_slack_lose_and_repeat_nothing(box):
     assert {i: n for i, n in landed.items() if n > 1} == {}
     [(interview, interviewer)] = box.interviews(stage.id)
     assert len([m for m in box.dms(interviewer) if "Can't make it" in json.dumps(m)]) == 1
+
+
+def test_a_recruiting_channel_given_by_name_still_finds_a_post_that_landed(one_database, clock):
+    env = {
+        "LOOPBOT_OUTBOX_BACKOFF_CAP_SECONDS": "0.2",
+        "LOOPBOT_SLACK_TIMEOUT_SECONDS": "0.5",
+        "LOOPBOT_RECRUITING_CHANNEL": "#recruiting",  # a name: history needs the channel's id
+    }
+    with Sandbox(one_database, clock=clock, env=env) as box:
+        box.import_roster()
+        form = box.open_schedule_loop(RECRUITER)
+        box.fake.set_latency("chat.postMessage", 1.0)  # lands, answered after the timeout
+        assert not box.submit(RECRUITER, form, candidate()).body
+        all_sent(box)
+        box.fake.set_latency("chat.postMessage", 0)
+        assert any(c.method == "conversations.list" for c in box.fake.calls)
+        root = next(r for r in rows(box, OutboxMessage) if r.ref and r.ref.endswith(":root"))
+        assert (root.result or {}).get("found"), "the root post did not time out: proves nothing"
+        assert len(box.recruiting()) == 1
+        assert {i: n for i, n in posts_by_outbox_id(box.fake).items() if n > 1} == {}

@@ -52,14 +52,39 @@ def _page(messages: list[dict[str, Any]], params: Params) -> dict[str, Any]:
     }
 
 
+def _by_id(ws: Workspace, params: Params) -> str:
+    """The history methods take a conversation id only, as Slack's do: a `#name` or a user
+    id is `channel_not_found`."""
+    channel = params.get("channel")
+    if not isinstance(channel, str) or channel[:1] in ("#", "U", "W"):
+        raise SlackApiFault("channel_not_found")
+    return ws.require_channel(params)
+
+
+def list_conversations(ws: Workspace, params: Params) -> dict[str, Any]:
+    """conversations.list: the workspace's channels (not DMs), paged by cursor."""
+    channels = [
+        ws.channel_object(c)
+        for c, info in ws.channels.items()
+        if c[:1] in ("C", "G") and not info["name"].startswith("mpdm-")
+    ]
+    start = int(params.get("cursor") or 0)
+    limit = max(1, min(int(params.get("limit") or 100), 1000))
+    more = start + limit < len(channels)
+    return {
+        "channels": channels[start : start + limit],
+        "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+    }
+
+
 def history(ws: Workspace, params: Params) -> dict[str, Any]:
-    channel_id = ws.require_channel(params)
+    channel_id = _by_id(ws, params)
     top = [m for m in ws.messages.get(channel_id, []) if m.get("thread_ts") in (None, m["ts"])]
     return _page(top[::-1], params)  # newest first, as Slack answers
 
 
 def replies(ws: Workspace, params: Params) -> dict[str, Any]:
-    channel_id = ws.require_channel(params)
+    channel_id = _by_id(ws, params)
     parent = ws.find_message(channel_id, params.get("ts"))
     thread_ts = parent.get("thread_ts", parent["ts"])
     found = [
@@ -73,6 +98,7 @@ def replies(ws: Workspace, params: Params) -> dict[str, Any]:
 METHODS: dict[str, Method] = {
     "conversations.open": open_conversation,
     "conversations.info": info,
+    "conversations.list": list_conversations,
     "conversations.history": history,
     "conversations.replies": replies,
 }
