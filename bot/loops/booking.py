@@ -12,7 +12,7 @@ from bot.loops.config import LoopConfig
 from bot.loops.creation import read_availability
 from bot.loops.invites import send_invite
 from bot.loops.lookups import as_datetime, require_recruiter_or_manager
-from bot.loops.plan_requests import find_replacement
+from bot.loops.plan_requests import booking_of, find_replacement
 from bot.loops.proposals import check_held, check_version, propose, send_proposal
 from bot.loops.thread import refresh_rollup, refresh_root
 from bot.loops.views import loop_view
@@ -92,7 +92,7 @@ def _book(
     elif any(as_datetime(s["start"]) <= now for s in slots):
         raise Conflict("This proposal's time has passed. Use *Pick another time*.")
     # Someone may have been booked elsewhere since the proposal was made.
-    taken = _clashes(uow, slots)
+    taken = _clashes(config, uow, slots)
     if taken:
         raise Conflict(
             f"{taken} was booked elsewhere since this proposal; pick another time for a fresh plan."
@@ -132,10 +132,12 @@ def _book(
     refresh_root(config, uow, loop)
 
 
-def _clashes(uow: UnitOfWork, slots: list[dict]) -> str | None:
+def _clashes(config: LoopConfig, uow: UnitOfWork, slots: list[dict]) -> str | None:
+    offline = config.templates.offline_reviews()
     for s in slots:
         start, end = as_datetime(s["start"]), as_datetime(s["end"])
-        if uow.loops.bookings_between(start, end, s["interviewer_id"]):
+        booked = uow.loops.bookings_between(start, end, s["interviewer_id"])
+        if any(b.start < end and b.end > start for b in (booking_of(i, offline) for i in booked)):
             return uow.interviewers.get(s["interviewer_id"]).name
     return None
 

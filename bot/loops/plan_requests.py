@@ -45,6 +45,17 @@ def planning_roster(default_tz: str, uow: UnitOfWork, now: datetime) -> list[Pla
     return people
 
 
+def booking_of(interview, offline: dict[str, int]) -> Booking:
+    """The time an interview takes from its interviewer. A take-home review is stored from
+    assignment to due date; its reviewer is busy only for the review, placed just before
+    the due time (it still counts towards their weekly cap)."""
+    minutes = offline.get(interview.interview_type)
+    if minutes is None:
+        return Booking(interview.interviewer_id, interview.start_at, interview.end_at)
+    start = max(interview.start_at, interview.end_at - timedelta(minutes=minutes))
+    return Booking(interview.interviewer_id, start, interview.end_at)
+
+
 def stage_request(
     config: LoopConfig,
     uow,
@@ -56,8 +67,9 @@ def stage_request(
 ) -> PlanRequest:
     roster = planning_roster(config.default_tz, uow, now)
     horizon_start = now - timedelta(days=8)
+    offline = config.templates.offline_reviews()
     bookings = [
-        Booking(i.interviewer_id, i.start_at, i.end_at)
+        booking_of(i, offline)
         for i in uow.loops.bookings_between(horizon_start, now + BOOKING_HORIZON)
     ]
     earlier = other_panels(config, uow, loop, stage)

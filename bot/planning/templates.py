@@ -142,6 +142,19 @@ class TemplateBook:
             return base
         return self.team_stages.get((team, track), base)
 
+    def offline_reviews(self) -> dict[str, int]:
+        """Interview types done offline (a take-home's review) with their minutes: such an
+        interview spans the whole exercise, yet its reviewer is busy for the review only."""
+        stages = [s for t in self.tracks.values() for s in t.stages]
+        stages += [s for team in self.team_stages.values() for s in team]
+        formats = [f for s in stages for f in s.formats] + list(stages)
+        return {
+            seat.interview_type: seat.minutes
+            for f in formats
+            if f.kind == "take_home"
+            for seat in f.seats
+        }
+
     def stages_for(self, track: str, team: str | None, level: str) -> list[StageTemplate]:
         rank = self._level_index(level)
         return [

@@ -351,3 +351,27 @@ def test_centralized_hiring_draws_panels_from_every_team_of_the_loop():
     pivot = plan(stage, core_people + search, teams=frozenset({"search"}))
     engineers = {s.interviewer_id for s in pivot.slots if s.role == "engineer"}
     assert engineers == {40, 41}
+
+
+def test_a_take_home_reviewer_is_busy_for_the_review_not_the_whole_exercise():
+    from types import SimpleNamespace
+
+    from bot.loops.plan_requests import booking_of
+    from bot.planning.model import Booking
+
+    assert BOOK.offline_reviews() == {"take_home_review": 60}
+    assigned = NOW + timedelta(days=7)  # the Monday before TUESDAY; due a week later
+    review = SimpleNamespace(
+        interviewer_id=1,
+        interview_type="take_home_review",
+        start_at=assigned,
+        end_at=assigned + timedelta(days=7),
+    )
+    busy = booking_of(review, BOOK.offline_reviews())
+    assert (busy.start, busy.end) == (review.end_at - timedelta(hours=1), review.end_at)
+    # Round 1 on the Tuesday of the exercise week may use the reviewer...
+    stage = BOOK.stage("ic", None, "round_1")
+    assert 1 in {s.interviewer_id for s in plan(stage, bookings=[busy]).slots}
+    # ...which the whole-week span stored on the interview would have forbidden.
+    whole_week = plan_stage(request(stage, bookings=[Booking(1, review.start_at, review.end_at)]))
+    assert not isinstance(whole_week, Plan) or 1 not in {s.interviewer_id for s in whole_week.slots}
