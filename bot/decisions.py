@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.access import Access, Action
 from bot.errors import Conflict, NotFound
 from bot.loops.catalog import stage_template
 from bot.loops.changes import cancel_interview
 from bot.loops.config import LoopConfig
-from bot.loops.lookups import next_stage_row, require_recruiter_or_manager
+from bot.loops.lookups import next_stage_row
 from bot.loops.proposals import propose, withdraw
 from bot.loops.thread import decision_choice, refresh_rollup, refresh_root
 from bot.messages.notes import recruiter_note
@@ -31,7 +32,7 @@ class DecisionService:
         if stage is None:
             raise NotFound("That stage no longer exists.")
         loop = uow.loops.get(stage.loop_id)
-        require_recruiter_or_manager(uow, loop, actor)
+        Access(uow, self.config.templates).require(actor, Action.DECIDE, loop)
         if stage.status == "decided" or loop.status != "open":
             raise Conflict("This stage has already been decided.")
         if stage.status != "completed":

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.access import Access, Action
 from bot.errors import Conflict, InputError, InvalidForm, NotFound
 from bot.loops.catalog import place, pool_teams, teams_of
 from bot.loops.changes import cancel_interview, replace_in_slot, replan_stage
 from bot.loops.config import LoopConfig
 from bot.loops.lookups import (
-    require_recruiter_or_manager,
     rollup_ref,
     root_ref,
     team_manager,
@@ -55,8 +55,9 @@ class PivotService:
                 options.append((f"pool:{key}", f"Move to the {pool.title} pool (unfocused)"))
         return options
 
-    def pools_overview(self, uow: UnitOfWork) -> dict:
+    def pools_overview(self, uow: UnitOfWork, actor: str) -> dict:
         """/loop-pool: every pool, its teams and needs, and the loops running in it."""
+        Access(uow, self.config.templates).require(actor, Action.VIEW_POOL)
         rows = []
         for key, pool in self.config.templates.pools.items():
             needs = " · ".join(x for x in (pool.skill, pool.function) if x)
@@ -94,7 +95,7 @@ class PivotService:
         loop = uow.loops.get(loop_id, lock=True)
         if loop is None:
             raise NotFound("That loop no longer exists.")
-        require_recruiter_or_manager(uow, loop, actor)
+        Access(uow, self.config.templates).require(actor, Action.PIVOT, loop)
         if loop.status != "open":
             raise Conflict("This loop is closed.")
         return loop

@@ -17,6 +17,7 @@ def register(app: App, services: Services) -> None:
         actor, now = body["user"]["id"], services.clock.now()
         try:
             with services.uow() as uow:
+                services.loops.require_starter(uow, actor)
                 new_loop = services.loops.validate(uow, form_values(view), now)
         except InvalidForm as invalid:
             ack(response_action="errors", errors=field_errors(invalid))
