@@ -35,7 +35,7 @@ def send_invite(
         **interview_dm(
             view,
             template.title,
-            template.focus,
+            template.seat_focus(interview.seat_key, interview.interview_type),
             slot,
             interview.id,
             due=due,
@@ -56,14 +56,21 @@ def send_invite(
         )
 
 
+def calendar_description(template: StageTemplate, interview: Interview) -> str:
+    """What a calendar event may say about an interview: what it is about and the
+    interviewer's part. Never accommodations, feedback or notes: calendars are often visible
+    to the whole company; the DM carries what only the panel needs."""
+    focus = template.seat_focus(interview.seat_key, interview.interview_type)
+    return f"{focus}\nYour part: {interview.interview_type.replace('_', ' ')}"
+
+
 def invite_for(view, template: StageTemplate, interview: Interview, person) -> Invite:
     return Invite(
         uid=f"loopbot-interview-{interview.id}@loopbot",
         start=interview.start_at,
         end=interview.end_at,
         summary=f"{template.title}: {view.candidate}",
-        description=f"{template.focus}\nYour part: {interview.interview_type}"
-        + (f"\nAccommodations: {view.accommodations}" if view.accommodations else ""),
+        description=calendar_description(template, interview),
         attendee_email=person.email,
     )
 
