@@ -29,6 +29,7 @@ from bot.loops.views import loop_view, stage_views
 from bot.messages.notes import recruiter_note, thread_note
 from bot.messages.pivot import pivot_modal, pivot_summary, pools_message
 from bot.outbox import enqueue
+from bot.reasons import read_reason
 from storage.models import Decision, Interview, Loop, Stage
 from storage.uow import UnitOfWork
 
@@ -111,20 +112,24 @@ class PivotService:
         reason: str,
         actor: str,
         now: datetime,
+        why: str = "",
     ) -> str:
+        """`why`: a key of `bot.reasons.REASONS["pivot"]`; `reason`: the free text."""
         loop = self._open_loop(uow, loop_id, actor)
         team, pool = self._parse(uow, loop, target)
         new_manager = self._manager(uow, loop, team, pool, manager)
+        errors: list[InputError] = []
+        chosen = read_reason("pivot", {"why": why, "details": reason}, errors)
         if not reason.strip():
-            raise InvalidForm(
-                [
-                    InputError(
-                        "reason",
-                        "say why, for the record",
-                        "Candidate prefers streaming's on-call model",
-                    )
-                ]
+            errors.append(
+                InputError(
+                    "reason",
+                    "say why, for the record",
+                    "Candidate prefers streaming's on-call model",
+                )
             )
+        if errors or chosen is None:
+            raise InvalidForm(errors)
         before = place(self.config.templates, loop)
         old_manager = uow.interviewers.get(loop.hiring_manager_id)
         loop.team, loop.pool = team, pool
@@ -136,7 +141,7 @@ class PivotService:
 
         kept, replaced, replanned = self._relay_stages(uow, loop, now)
         current = self._current_stage(uow, loop)
-        note = f"{before} → {after}: {reason.strip()}" + (
+        note = f"{before} → {after}: {chosen.note}" + (
             f" (hiring manager {old_manager.name} → {new_manager.name})"
             if old_manager.id != new_manager.id
             else ""
@@ -157,7 +162,7 @@ class PivotService:
             loop.id,
             from_=before,
             to=after,
-            reason=reason.strip(),
+            reason=chosen.key,  # the key only: the audit log outlives an erasure
             hiring_manager_from=old_manager.slack_user_id,
             hiring_manager_to=new_manager.slack_user_id,
             kept=kept,

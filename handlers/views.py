@@ -71,5 +71,24 @@ def register(app: App, services: Services) -> None:
             values.get("reason", ""),
             who,
             now,
+            why=values.get("why", ""),
+        ),
+    )
+    on_submit(
+        app,
+        services,
+        action_ids.DECLINE_VIEW,
+        "why",
+        lambda uow, now, who, meta, values: services.decisions.decline(
+            uow, *parse_ids(meta, 1), who, values, now
+        ),
+    )
+    on_submit(
+        app,
+        services,
+        action_ids.OFFER_VIEW,
+        "why",
+        lambda uow, now, who, meta, values: services.decisions.offer(
+            uow, *parse_ids(meta, 1), who, values, now
         ),
     )

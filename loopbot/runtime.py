@@ -24,6 +24,7 @@ from bot.calendars.factory import make_calendar
 from bot.calendars.port import CalendarPort
 from bot.clock import Clock, SystemClock
 from bot.decisions import DecisionService
+from bot.erasure import forget_expired
 from bot.executor import InFlightExecutor
 from bot.feedback import FeedbackService
 from bot.insights.service import InsightsService
@@ -280,8 +281,20 @@ class Runtime:
             uow.requests.forget_before(utcnow() - RETRY_KEYS_KEPT)
             proposals.expire_overdue(self.config, uow, self.clock.now())
             uow.commit()
+        self.forget_expired()
         if self.calendar_push is not None and self._push_opened:
             self.calendar_push.keep_open()  # renewed a day before it expires
+
+    def forget_expired(self) -> list[int]:
+        """Erase the personal data of loops closed longer than LOOPBOT_RETENTION_DAYS."""
+        with self.uow() as uow:
+            erased = forget_expired(
+                self.config, uow, self.settings.retention_days, self.clock.now()
+            )
+            uow.commit()
+        if erased:
+            log.info("retention: erased the personal data of %d closed loop(s)", len(erased))
+        return erased
 
     def run_due_prompts(self) -> int:
         """Fire every prompt due at the (movable) clock's now, and let the proposals whose
