@@ -135,7 +135,7 @@ def test_pivot_carries_finished_stages_over_and_moves_the_hiring_manager(pool_bo
     thread = json.dumps(pool_box.recruiting())
     assert "Pivoted" in thread and "streaming" in thread and REASON in thread
     [event] = [e for e in rows(pool_box, AuditEvent) if e.action == "loop_pivoted"]
-    assert event.actor == RECRUITER and event.detail["reason"] == REASON
+    assert event.actor == RECRUITER and event.detail["reason"] == "candidate_preference"
     assert event.detail["to"] == "streaming"
     # The new manager gets the whole story; the old one hears they are off it.
     assert any("you're the hiring manager now" in json.dumps(m) for m in pool_box.dms(STREAMING_HM))
