@@ -33,6 +33,7 @@ class Action(StrEnum):
     VIEW_FEEDBACK = "read this loop's feedback"
     RECORD_OFFER = "record this loop's offer"
     CONTACT_CANDIDATE = "contact this candidate"
+    SKIP_STAGE = "skip this meeting"
 
 
 STAFF = frozenset({"recruiter", "coordinator", "hiring_manager", "admin"})
@@ -90,6 +91,11 @@ RULES: dict[Action, Rule] = {
         frozenset({"recruiter", "coordinator", "admin"}),
         frozenset({"recruiter", "team_coordinator", "admin"}),
         "Only this loop's recruiter (or a coordinator of its team) contacts the candidate.",
+    ),
+    Action.SKIP_STAGE: Rule(
+        frozenset({"recruiter", "coordinator", "admin"}),
+        frozenset({"recruiter", "team_coordinator", "admin"}),
+        "Only this loop's recruiter (or a coordinator of its team) can skip a stage.",
     ),
 }
 

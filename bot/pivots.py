@@ -29,6 +29,7 @@ from bot.loops.views import loop_view, stage_views
 from bot.messages.notes import recruiter_note, thread_note
 from bot.messages.pivot import pivot_modal, pivot_summary, pools_message
 from bot.outbox import enqueue
+from bot.pivot_meeting import start_meeting, with_meeting
 from bot.reasons import read_reason
 from storage.models import Decision, Interview, Loop, Stage
 from storage.uow import UnitOfWork
@@ -140,6 +141,7 @@ class PivotService:
         after = place(self.config.templates, loop)
 
         kept, replaced, replanned = self._relay_stages(uow, loop, now)
+        uow.session.flush()
         current = self._current_stage(uow, loop)
         note = f"{before} → {after}: {chosen.note}" + (
             f" (hiring manager {old_manager.name} → {new_manager.name})"
@@ -186,6 +188,7 @@ class PivotService:
                 rollup_ref(stage.id)
             ):
                 refresh_rollup(self.config, uow, loop, stage, now)
+        start_meeting(self.config, uow, loop, now)
         refresh_root(self.config, uow, loop)
         return f"Pivoted to {after}."
 
@@ -239,13 +242,12 @@ class PivotService:
     def _relay_stages(self, uow: UnitOfWork, loop: Loop, now: datetime):
         """Lay the loop's unfinished stages out as the new team runs them; keep finished
         ones untouched. Returns what happened to booked interviews."""
-        wanted = [
-            t.key
-            for t in self.config.templates.stages_for(loop.track, loop.team or None, loop.level)
-        ]
+        templates = self.config.templates
         rows = uow.loops.stages(loop.id)
         finished = [r for r in rows if r.status in FINISHED or self._under_way(uow, r, now)]
         finished_keys = {r.key for r in finished}
+        new_stages = templates.stages_for(loop.track, loop.team or None, loop.level)
+        wanted = [t.key for t in with_meeting(templates, loop, new_stages, finished_keys)]
         open_rows = {r.key: r for r in rows if r not in finished and r.status != "skipped"}
         position = max((r.position for r in finished), default=-1) + 1
         kept: list[int] = []

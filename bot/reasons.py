@@ -35,9 +35,16 @@ REASONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("team_needs", "The teams' needs changed"),
         ("other", "Other"),
     ),
+    "skip_meeting": (
+        ("met_already", "They have met already, outside the loop"),
+        ("candidate_declined", "The candidate prefers not to"),
+        ("manager_unavailable", "The hiring manager cannot meet in time"),
+        ("other", "Other"),
+    ),
 }
 
 DETAILS_EXAMPLE = {
+    "skip_meeting": "They spoke at length at the meetup last week",
     "decline": "Strong coding, but the design round missed failure handling twice",
     "offer": "Unanimous yes; the director wants them on the payments core",
     "pivot": "Candidate prefers the streaming team's problems",

@@ -48,6 +48,9 @@ def register(app: App, services: Services) -> None:
         action_ids.OFFER_DETAILS: lambda uow, now, who, v: decisions.offer_details(
             uow, *ids(v, 1), who
         ),
+        action_ids.SKIP_MEETING: lambda uow, now, who, v: services.meetings.skip_form(
+            uow, *ids(v, 1), who
+        ),
     }
     for action_id, work in changes.items():
         on_click(app, services, action_id, work)

@@ -86,6 +86,15 @@ def register(app: App, services: Services) -> None:
     on_submit(
         app,
         services,
+        action_ids.SKIP_MEETING_VIEW,
+        "why",
+        lambda uow, now, who, meta, values: services.meetings.skip(
+            uow, *parse_ids(meta, 1), who, values, now
+        ),
+    )
+    on_submit(
+        app,
+        services,
         action_ids.OFFER_VIEW,
         "why",
         lambda uow, now, who, meta, values: services.decisions.offer(

@@ -34,6 +34,7 @@ from bot.loops.service import LoopService
 from bot.metrics import Metrics
 from bot.outbox import OutboxSender, SlackTransport, Transports
 from bot.people import people_without_zone, set_zones
+from bot.pivot_meeting import MeetingService
 from bot.pivots import PivotService
 from bot.planning.template_loader import load_templates
 from bot.prompt_sync import PromptSync, SyncWorker
@@ -117,6 +118,7 @@ class Runtime:
                 default_tz=settings.default_tz,
                 overdue_after=timedelta(hours=settings.feedback_escalation_hours),
             ),
+            meetings=MeetingService(config),
         )
         self.prompts = PromptService(
             config,

@@ -35,3 +35,7 @@ OFFER_VIEW = "decision_offer_form"
 OFFER_DETAILS = "offer_details"
 OFFER_ACCEPTED = "offer_accepted"
 OFFER_DECLINED = "offer_declined"
+
+# The meeting a pivot adds with the new hiring manager: skipping it (the stage id).
+SKIP_MEETING = "meeting_skip"
+SKIP_MEETING_VIEW = "meeting_skip_form"

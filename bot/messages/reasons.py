@@ -80,6 +80,22 @@ def decision_modal(kind: str, stage_id: int, candidate: str, stage_title: str) -
     }
 
 
+def skip_modal(stage_id: int, candidate: str, stage_title: str) -> dict:
+    return {
+        "type": "modal",
+        "callback_id": action_ids.SKIP_MEETING_VIEW,
+        "private_metadata": str(stage_id),
+        "title": plain("Skip the meeting"),
+        "submit": plain("Skip it"),
+        "close": plain("Cancel"),
+        "blocks": [
+            section(f"*{escape(candidate)}* · {escape(stage_title)}"),
+            context("The loop goes on to the decision without it."),
+            *reason_blocks("skip_meeting"),
+        ],
+    }
+
+
 def offer_note(candidate: str, actor: str, loop_id: int) -> dict:
     """To the recruiter and the hiring manager: what comes next, and the answer's buttons."""
     value = str(loop_id)

@@ -69,6 +69,7 @@ DECISION_WORDS = {
     "decline": "Declined",
     "offer": "Offer made",
     "pivot": "Pivoted",
+    "skip": "Skipped",
 }
 
 

@@ -27,6 +27,7 @@ POOL_KEYS = ("title", "teams", "skill", "function", "levels")
 ACCOMMODATION_KEYS = ("extra_minutes_per_interview", "extra_break_minutes")
 TRACK_KEYS = ("title", "stages", "level_titles")
 STAGE_KEYS = (
+    "after_pivot",
     "key",
     "title",
     "focus",
@@ -197,6 +198,7 @@ class TemplateValidator(FieldChecks):
             panel_size=self.pair(raw, "panel_size", path, lo=0),
             formats=formats,
             captures=captures,
+            after_pivot=self.flag(raw, "after_pivot", path, False),
         )
         self.check_panel(stage, path)
         return stage

@@ -63,6 +63,9 @@ class StageTemplate:
     work_hours: tuple[int, int] | None = None
     due_days: int | None = None
     captures: tuple[str, ...] = ()
+    # Run only when a pivot leaves the candidate without meeting the new hiring manager: the
+    # loop gets it before the decision (bot/pivot_meeting.py); `stages_for` leaves it out.
+    after_pivot: bool = False
 
     def format_keys(self) -> tuple[str, ...]:
         return tuple(f.key for f in self.formats)
@@ -163,8 +166,13 @@ class TemplateBook:
         return [
             stage
             for stage in self.team_track_stages(track, team)
-            if stage.min_level is None or self._level_index(stage.min_level) <= rank
+            if (stage.min_level is None or self._level_index(stage.min_level) <= rank)
+            and not stage.after_pivot
         ]
+
+    def pivot_meeting(self, track: str, team: str | None) -> StageTemplate | None:
+        """The stage a pivot adds when no stage left meets the new hiring manager."""
+        return next((s for s in self.team_track_stages(track, team) if s.after_pivot), None)
 
     def stage(self, track: str, team: str | None, key: str) -> StageTemplate:
         for stage in self.team_track_stages(track, team):
