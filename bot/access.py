@@ -164,7 +164,7 @@ class Access:
         it only once their own is in. Others who may read the loop's feedback read it at any
         time (through a modal only they see); the channel only once the panel is complete."""
         if actor is None:
-            return None if panel_complete(self.uow, stage, loop) else "the panel is not complete"
+            return None if panel_complete(stage, loop) else "the panel is not complete"
         mine = self._panel_interviews(stage, actor)
         if mine:
             if any(self.uow.loops.feedback_for(i.id) is None for i in mine):
@@ -185,7 +185,7 @@ class Access:
         ]
 
 
-def panel_complete(uow: UnitOfWork, stage: Stage, loop: Loop) -> bool:
+def panel_complete(stage: Stage, loop: Loop) -> bool:
     """Every interview held and every feedback in (the stage completed or decided), or the
     stage closed: skipped, or its loop no longer open."""
     return stage.status in ("completed", "decided", "skipped") or loop.status != "open"

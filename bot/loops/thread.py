@@ -103,7 +103,7 @@ def loop_summary(templates: TemplateBook, uow: UnitOfWork, loop: Loop, now: date
     still out shows none: the thread is read by the rest of its panel)."""
     lines = []
     for stage in uow.loops.stages(loop.id):
-        if not panel_complete(uow, stage, loop):
+        if not panel_complete(stage, loop):
             continue
         views = [v for v in feedback_views(uow, stage, now) if v.state == "submitted"]
         if views:

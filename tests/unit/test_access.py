@@ -6,9 +6,9 @@ from importlib.resources import files
 
 import pytest
 
-from bot.access import RULES, STAFF, Action, loop_teams, permitted, standing
+from bot.access import RULES, STAFF, Action, loop_teams, panel_complete, permitted, standing
 from bot.planning.template_loader import load_templates
-from storage.models import Interviewer, Loop
+from storage.models import Interviewer, Loop, Stage
 
 TEMPLATES = load_templates(files("loopbot").joinpath("sample_templates.toml"))
 
@@ -88,3 +88,22 @@ def test_the_candidate_is_contacted_by_the_recruiting_side_not_the_manager():
 
 def test_the_admin_role_is_known_to_the_roster():
     assert {"admin", "coordinator"} <= set(TEMPLATES.roles)
+
+
+@pytest.mark.parametrize(
+    ("stage_status", "loop_status", "complete"),
+    [
+        ("scheduled", "open", False),  # interviews held or not, feedback still out
+        ("proposed", "open", False),
+        ("completed", "open", True),  # every interview held, every feedback in
+        ("decided", "open", True),
+        ("skipped", "open", True),  # the stage closed
+        ("scheduled", "declined", True),  # the loop closed
+    ],
+)
+def test_the_channel_sees_a_panels_feedback_only_once_it_is_complete(
+    stage_status, loop_status, complete
+):
+    stage = Stage(id=1, loop_id=1, key="round_1", position=3, status=stage_status)
+    loop = Loop(**{**LOOP.model_dump(), "status": loop_status})
+    assert panel_complete(stage, loop) is complete
