@@ -93,6 +93,11 @@ def test_buttons_refuse_outsiders_and_a_coordinator_runs_their_teams_loop(box):
     assert rows(box, Decision) == []
     assert forms_opened(box, "decision_decline_form") == 0
 
+    # Their Home tab lists the loops of their team, like a recruiter's.
+    box.slack.app_home_opened(COORDINATOR)
+    box.settle()
+    home = json.dumps(box.fake.home_view(COORDINATOR))
+    assert "Loops you run" in home and "Ada Lovelace" in home
     click(box, COORDINATOR, "decision_advance", str(stage.id))
     assert [d.kind for d in rows(box, Decision)] == ["advance"]
     assert [d.decided_by for d in rows(box, Decision)] == [COORDINATOR]
