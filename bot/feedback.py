@@ -1,8 +1,9 @@
 """Feedback: the form, submitting and editing it, and who may read whose.
 
-The bias guard: nobody on a panel sees anyone else's feedback for that stage
-until they have submitted their own; the loop's recruiter and hiring manager
-see everything.
+The bias guard (bot/access.py decides): nobody on a panel — the recruiter and
+the hiring manager included — sees anyone else's feedback for that stage until
+they have submitted their own; people who may decide and are not on the panel
+read it through a modal only they see.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from bot.access import Access
 from bot.errors import Conflict, InputError, InvalidForm, NotFound, PermissionDenied
 from bot.loops.catalog import pool_teams, stage_template
 from bot.loops.config import LoopConfig
@@ -24,7 +26,7 @@ from bot.messages.feedback import (
     panel_feedback_modal,
 )
 from bot.outbox import enqueue
-from storage.models import Feedback, Interview
+from storage.models import Feedback
 from storage.uow import UnitOfWork
 
 SIGNAL_VALUES = tuple(value for value, _ in SIGNALS)
@@ -155,31 +157,15 @@ class FeedbackService:
         return signal, ratings, notes
 
     def panel(self, uow: UnitOfWork, stage_id: int, actor: str, now: datetime) -> dict:
-        """The stage's feedback for someone allowed to read it (the bias guard)."""
+        """The stage's feedback for someone allowed to read it now (the bias guard:
+        `Access.feedback_refusal`)."""
         stage = uow.loops.stage(stage_id)
         if stage is None:
             raise NotFound("That stage no longer exists.")
         loop = uow.loops.get(stage.loop_id)
-        watchers = {
-            uow.interviewers.get(loop.recruiter_id).slack_user_id,
-            uow.interviewers.get(loop.hiring_manager_id).slack_user_id,
-        }
-        if actor not in watchers:
-            mine = self._panel_interview(uow, stage.id, actor)
-            if mine is None:
-                raise PermissionDenied(
-                    "Only the panel, the recruiter and the hiring manager can read this feedback."
-                )
-            if uow.loops.feedback_for(mine.id) is None:
-                raise PermissionDenied(
-                    "Submit your own feedback first; then you'll see the panel's."
-                )
+        refusal = Access(uow, self.config.templates).feedback_refusal(actor, stage, loop)
+        if refusal is not None:
+            raise PermissionDenied(refusal)
         template = stage_template(self.config.templates, loop, stage.key)
         candidate = uow.loops.candidate(loop.candidate_id)
         return panel_feedback_modal(candidate.name, template.title, feedback_views(uow, stage, now))
-
-    def _panel_interview(self, uow: UnitOfWork, stage_id: int, actor: str) -> Interview | None:
-        for interview in uow.loops.interviews(stage_id):
-            if uow.interviewers.get(interview.interviewer_id).slack_user_id == actor:
-                return interview
-        return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.access import standing
 from bot.insights.service import InsightsService
 from bot.loops.catalog import place, stage_template
 from bot.loops.plan_requests import BOOKING_HORIZON
@@ -70,7 +71,7 @@ def _upcoming(uow, templates: TemplateBook, person: Interviewer, now: datetime):
 def _loops_run(uow, templates: TemplateBook, person: Interviewer, now: datetime) -> list[HomeLoop]:
     running = []
     for loop in uow.loops.open_loops():
-        if person.id not in (loop.recruiter_id, loop.hiring_manager_id):
+        if not standing(person, loop, templates):  # its recruiter, HM, team coordinator, admin
             continue
         candidate = uow.loops.candidate(loop.candidate_id)
         current = next(

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.access import Access, Action
 from bot.errors import Conflict, InputError, InvalidForm, NotFound
 from bot.loops.catalog import place, pool_teams, stage_template, teams_of
 from bot.loops.changes import cancel_interview, replace_in_slot, replan_stage
 from bot.loops.config import LoopConfig
 from bot.loops.lookups import (
-    require_recruiter_or_manager,
     rollup_ref,
     root_ref,
     team_manager,
@@ -29,6 +29,8 @@ from bot.loops.views import loop_view, stage_views
 from bot.messages.notes import recruiter_note, thread_note
 from bot.messages.pivot import pivot_modal, pivot_summary, pools_message
 from bot.outbox import enqueue
+from bot.pivot_meeting import start_meeting, with_meeting
+from bot.reasons import read_reason
 from storage.models import Decision, Interview, Loop, Stage
 from storage.uow import UnitOfWork
 
@@ -55,8 +57,9 @@ class PivotService:
                 options.append((f"pool:{key}", f"Move to the {pool.title} pool (unfocused)"))
         return options
 
-    def pools_overview(self, uow: UnitOfWork) -> dict:
+    def pools_overview(self, uow: UnitOfWork, actor: str) -> dict:
         """/loop-pool: every pool, its teams and needs, and the loops running in it."""
+        Access(uow, self.config.templates).require(actor, Action.VIEW_POOL)
         rows = []
         for key, pool in self.config.templates.pools.items():
             needs = " · ".join(x for x in (pool.skill, pool.function) if x)
@@ -94,7 +97,7 @@ class PivotService:
         loop = uow.loops.get(loop_id, lock=True)
         if loop is None:
             raise NotFound("That loop no longer exists.")
-        require_recruiter_or_manager(uow, loop, actor)
+        Access(uow, self.config.templates).require(actor, Action.PIVOT, loop)
         if loop.status != "open":
             raise Conflict("This loop is closed.")
         return loop
@@ -110,20 +113,24 @@ class PivotService:
         reason: str,
         actor: str,
         now: datetime,
+        why: str = "",
     ) -> str:
+        """`why`: a key of `bot.reasons.REASONS["pivot"]`; `reason`: the free text."""
         loop = self._open_loop(uow, loop_id, actor)
         team, pool = self._parse(uow, loop, target)
         new_manager = self._manager(uow, loop, team, pool, manager)
+        errors: list[InputError] = []
+        chosen = read_reason("pivot", {"why": why, "details": reason}, errors)
         if not reason.strip():
-            raise InvalidForm(
-                [
-                    InputError(
-                        "reason",
-                        "say why, for the record",
-                        "Candidate prefers streaming's on-call model",
-                    )
-                ]
+            errors.append(
+                InputError(
+                    "reason",
+                    "say why, for the record",
+                    "Candidate prefers streaming's on-call model",
+                )
             )
+        if errors or chosen is None:
+            raise InvalidForm(errors)
         before = place(self.config.templates, loop)
         old_manager = uow.interviewers.get(loop.hiring_manager_id)
         loop.team, loop.pool = team, pool
@@ -134,8 +141,9 @@ class PivotService:
         after = place(self.config.templates, loop)
 
         kept, replaced, replanned = self._relay_stages(uow, loop, now)
+        uow.session.flush()
         current = self._current_stage(uow, loop)
-        note = f"{before} → {after}: {reason.strip()}" + (
+        note = f"{before} → {after}: {chosen.note}" + (
             f" (hiring manager {old_manager.name} → {new_manager.name})"
             if old_manager.id != new_manager.id
             else ""
@@ -156,7 +164,7 @@ class PivotService:
             loop.id,
             from_=before,
             to=after,
-            reason=reason.strip(),
+            reason=chosen.key,  # the key only: the audit log outlives an erasure
             hiring_manager_from=old_manager.slack_user_id,
             hiring_manager_to=new_manager.slack_user_id,
             kept=kept,
@@ -180,6 +188,7 @@ class PivotService:
                 rollup_ref(stage.id)
             ):
                 refresh_rollup(self.config, uow, loop, stage, now)
+        start_meeting(self.config, uow, loop, now)
         refresh_root(self.config, uow, loop)
         return f"Pivoted to {after}."
 
@@ -233,13 +242,12 @@ class PivotService:
     def _relay_stages(self, uow: UnitOfWork, loop: Loop, now: datetime):
         """Lay the loop's unfinished stages out as the new team runs them; keep finished
         ones untouched. Returns what happened to booked interviews."""
-        wanted = [
-            t.key
-            for t in self.config.templates.stages_for(loop.track, loop.team or None, loop.level)
-        ]
+        templates = self.config.templates
         rows = uow.loops.stages(loop.id)
         finished = [r for r in rows if r.status in FINISHED or self._under_way(uow, r, now)]
         finished_keys = {r.key for r in finished}
+        new_stages = templates.stages_for(loop.track, loop.team or None, loop.level)
+        wanted = [t.key for t in with_meeting(templates, loop, new_stages, finished_keys)]
         open_rows = {r.key: r for r in rows if r not in finished and r.status != "skipped"}
         position = max((r.position for r in finished), default=-1) + 1
         kept: list[int] = []

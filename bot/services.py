@@ -10,6 +10,7 @@ from bot.decisions import DecisionService
 from bot.feedback import FeedbackService
 from bot.insights.service import InsightsService
 from bot.loops.service import LoopService
+from bot.pivot_meeting import MeetingService
 from bot.pivots import PivotService
 from bot.planning.templates import TemplateBook
 from bot.settings import Settings
@@ -27,3 +28,4 @@ class Services:
     decisions: DecisionService
     pivots: PivotService
     insights: InsightsService
+    meetings: MeetingService

@@ -54,6 +54,8 @@ class Settings:
     leader_lease_seconds: float = 10.0
     log_format: str = "text"
     hold_hours: float = 4.0
+    # Closed loops' personal data is erased this many days after they close; 0 keeps it.
+    retention_days: int = 0
     # The https:// address loopbot is reached at from outside (push notifications, pages).
     public_url: str | None = None
     # --- Google Workspace and Microsoft 365 calendars (read by bot/calendars/google.py and
@@ -148,6 +150,7 @@ class Settings:
             leader_lease_seconds=read.number("LOOPBOT_LEADER_LEASE_SECONDS", 10.0),
             log_format=read.choice("LOOPBOT_LOG_FORMAT", "text", ("text", "json")),
             hold_hours=read.number("LOOPBOT_HOLD_HOURS", 4.0),
+            retention_days=read.integer("LOOPBOT_RETENTION_DAYS", 0, 0, 36500),
             public_url=read.optional_url("LOOPBOT_PUBLIC_URL"),
             **calendar_settings(read),
         )

@@ -25,8 +25,13 @@ def register(app: App, services: Services) -> None:
         action_ids.CANT_MAKE_IT: lambda uow, now, who, v: loops.decline(uow, *ids(v, 1), who, now),
         # The decision thread: the stage id.
         action_ids.ADVANCE: lambda uow, now, who, v: decisions.advance(uow, *ids(v, 1), who, now),
-        action_ids.DECLINE: lambda uow, now, who, v: decisions.decline(uow, *ids(v, 1), who, now),
-        action_ids.OFFER: lambda uow, now, who, v: decisions.offer(uow, *ids(v, 1), who, now),
+        # The offer's follow-up in the recruiter's and hiring manager's DMs: the loop id.
+        action_ids.OFFER_ACCEPTED: lambda uow, now, who, v: decisions.offer_answer(
+            uow, *ids(v, 1), "accepted", who, now
+        ),
+        action_ids.OFFER_DECLINED: lambda uow, now, who, v: decisions.offer_answer(
+            uow, *ids(v, 1), "declined", who, now
+        ),
     }
     forms = {
         action_ids.PICK_TIME: lambda uow, now, who, v: loops.replan_form(uow, *ids(v, 2), who),
@@ -35,6 +40,17 @@ def register(app: App, services: Services) -> None:
             uow, *ids(v, 1), who, now
         ),
         action_ids.PIVOT: lambda uow, now, who, v: pivots.form(uow, *ids(v, 1), who),  # the loop id
+        # Deliberate decisions: a form to confirm, asking why (the stage id).
+        action_ids.DECLINE: lambda uow, now, who, v: decisions.form(
+            uow, "decline", *ids(v, 1), who
+        ),
+        action_ids.OFFER: lambda uow, now, who, v: decisions.form(uow, "offer", *ids(v, 1), who),
+        action_ids.OFFER_DETAILS: lambda uow, now, who, v: decisions.offer_details(
+            uow, *ids(v, 1), who
+        ),
+        action_ids.SKIP_MEETING: lambda uow, now, who, v: services.meetings.skip_form(
+            uow, *ids(v, 1), who
+        ),
     }
     for action_id, work in changes.items():
         on_click(app, services, action_id, work)

@@ -17,7 +17,12 @@ def register(app: App, services: Services) -> None:
     @app.command("/schedule-loop")
     def schedule_loop(ack, command, client, respond):
         ack()
-        open_modal(client, respond, command["trigger_id"], schedule_loop_form(services, command))
+        try:
+            form = schedule_loop_form(services, command)
+        except LoopbotError as error:
+            reply(respond, str(error))
+            return
+        open_modal(client, respond, command["trigger_id"], form)
 
     register_pools(app, services)
     register_insights(app, services)
@@ -25,10 +30,14 @@ def register(app: App, services: Services) -> None:
 
 def register_pools(app: App, services: Services) -> None:
     @app.command("/loop-pool")
-    def show_pools(ack, respond):
+    def show_pools(ack, command, respond):
         ack()
-        with services.uow() as uow:
-            overview = services.pivots.pools_overview(uow)
+        try:
+            with services.uow() as uow:
+                overview = services.pivots.pools_overview(uow, command["user_id"])
+        except LoopbotError as error:
+            reply(respond, str(error))
+            return
         answer(respond, response_type="ephemeral", **overview)
 
 
@@ -53,6 +62,7 @@ def register_insights(app: App, services: Services) -> None:
 def schedule_loop_form(services: Services, command: dict) -> dict:
     loops = services.loops
     with services.uow() as uow:
+        loops.require_starter(uow, command["user_id"])
         teams = loops.teams(uow)
         invoker = uow.interviewers.by_slack_id(command["user_id"])
     pools = services.templates.pools

@@ -183,6 +183,8 @@ def _value(element: dict) -> str:
         if not isinstance(options, list):
             return ""
         return ",".join(_text(o.get("value")) for o in options if isinstance(o, dict))
+    if kind == "datepicker":
+        return _text(element.get("selected_date"))
     if kind == "users_select":
         return _text(element.get("selected_user"))
     if kind == "conversations_select":

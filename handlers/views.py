@@ -17,6 +17,7 @@ def register(app: App, services: Services) -> None:
         actor, now = body["user"]["id"], services.clock.now()
         try:
             with services.uow() as uow:
+                services.loops.require_starter(uow, actor)
                 new_loop = services.loops.validate(uow, form_values(view), now)
         except InvalidForm as invalid:
             ack(response_action="errors", errors=field_errors(invalid))
@@ -70,5 +71,33 @@ def register(app: App, services: Services) -> None:
             values.get("reason", ""),
             who,
             now,
+            why=values.get("why", ""),
+        ),
+    )
+    on_submit(
+        app,
+        services,
+        action_ids.DECLINE_VIEW,
+        "why",
+        lambda uow, now, who, meta, values: services.decisions.decline(
+            uow, *parse_ids(meta, 1), who, values, now
+        ),
+    )
+    on_submit(
+        app,
+        services,
+        action_ids.SKIP_MEETING_VIEW,
+        "why",
+        lambda uow, now, who, meta, values: services.meetings.skip(
+            uow, *parse_ids(meta, 1), who, values, now
+        ),
+    )
+    on_submit(
+        app,
+        services,
+        action_ids.OFFER_VIEW,
+        "why",
+        lambda uow, now, who, meta, values: services.decisions.offer(
+            uow, *parse_ids(meta, 1), who, values, now
         ),
     )

@@ -1,4 +1,4 @@
-"""`loopbot` — serve, demo, db, roster, insights."""
+"""`loopbot` — serve, demo, db, roster, insights, outbox, candidate forget, audit export."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from bot.planning.template_source import TemplateError
 from bot.roster import RosterError, parse_roster, write_roster
 from bot.settings import ConfigError, Settings
 from loopbot.calendar_start import check_calendar
+from loopbot.privacy_cli import add_parsers as add_privacy_parsers
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     retry.add_argument("ids", nargs="*", type=int, help="outbox ids (default: every dead letter)")
     dismiss = outbox_actions.add_parser("dismiss", help="give up on dead letters for good")
     dismiss.add_argument("ids", nargs="*", type=int, help="outbox ids (default: every one)")
+    add_privacy_parsers(commands)
     args = parser.parse_args(argv)
 
     try:
@@ -71,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
             return outbox_command(args, _engine())
         if args.command == "insights":
             return _insights(args)
+        if args.command in ("candidate", "audit"):
+            return _privacy(args)
         return _roster(args)
     except OperationalError as error:
         # Unreachable, refused, bad credentials, no such database: say which setting to fix.
@@ -171,6 +175,16 @@ def _roster(args) -> int:
     else:
         sys.stdout.write(csv_text)
     return 0
+
+
+def _privacy(args) -> int:
+    from bot.loops.config import LoopConfig
+    from loopbot.privacy_cli import run
+
+    settings = Settings.from_env(require_slack=False)
+    templates = load_templates(settings.templates_file)
+    config = LoopConfig(templates, settings.recruiting_channel, settings.default_tz)
+    return run(args, _engine(), config)
 
 
 def _day(text: str) -> date:

@@ -24,6 +24,7 @@ from bot.calendars.factory import make_calendar
 from bot.calendars.port import CalendarPort
 from bot.clock import Clock, SystemClock
 from bot.decisions import DecisionService
+from bot.erasure import forget_expired
 from bot.executor import InFlightExecutor
 from bot.feedback import FeedbackService
 from bot.insights.service import InsightsService
@@ -33,6 +34,7 @@ from bot.loops.service import LoopService
 from bot.metrics import Metrics
 from bot.outbox import OutboxSender, SlackTransport, Transports
 from bot.people import people_without_zone, set_zones
+from bot.pivot_meeting import MeetingService
 from bot.pivots import PivotService
 from bot.planning.template_loader import load_templates
 from bot.prompt_sync import PromptSync, SyncWorker
@@ -117,6 +119,7 @@ class Runtime:
                 default_tz=settings.default_tz,
                 overdue_after=timedelta(hours=settings.feedback_escalation_hours),
             ),
+            meetings=MeetingService(config),
         )
         self.prompts = PromptService(
             config,
@@ -282,8 +285,20 @@ class Runtime:
             uow.outbox.shed_payloads(utcnow() - SENT_BODIES_KEPT)
             proposals.expire_overdue(self.config, uow, self.clock.now())
             uow.commit()
+        self.forget_expired()
         if self.calendar_push is not None and self._push_opened:
             self.calendar_push.keep_open()  # renewed a day before it expires
+
+    def forget_expired(self) -> list[int]:
+        """Erase the personal data of loops closed longer than LOOPBOT_RETENTION_DAYS."""
+        with self.uow() as uow:
+            erased = forget_expired(
+                self.config, uow, self.settings.retention_days, self.clock.now()
+            )
+            uow.commit()
+        if erased:
+            log.info("retention: erased the personal data of %d closed loop(s)", len(erased))
+        return erased
 
     def run_due_prompts(self) -> int:
         """Fire every prompt due at the (movable) clock's now, and let the proposals whose

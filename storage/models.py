@@ -62,6 +62,8 @@ class Candidate(SQLModel, table=True):
     email: str = Field(max_length=320, index=True)
     tz: str = Field(max_length=64)
     created_at: datetime = _when(now=True)
+    # Set when `loopbot candidate forget` (or the retention run) erased the personal data.
+    erased_at: datetime | None = _when(nullable=True)
 
 
 class Loop(SQLModel, table=True):
@@ -88,6 +90,9 @@ class Loop(SQLModel, table=True):
     extra_minutes_per_interview: int = Field(default=0)
     extra_break_minutes: int = Field(default=0)
     status: str = Field(default="open", max_length=16, index=True)
+    # An offer's details (compensation, start_date, open_questions) and the candidate's
+    # answer (outcome: accepted | declined); seen by the recruiter and hiring manager only.
+    offer: dict = _json(dict)
     created_by: str = Field(max_length=32)
     created_at: datetime = _when(now=True)
     updated_at: datetime = _when(now=True)

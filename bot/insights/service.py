@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from bot.errors import InputError, PermissionDenied
+from bot.access import Access, Action
+from bot.errors import InputError
 from bot.insights.charts import all_charts
 from bot.insights.period import EXAMPLE, is_period, parse_period
 from bot.insights.read import gather, resolve_scope
@@ -22,8 +23,6 @@ from bot.outbox import attachment, enqueue
 from bot.planning.templates import TemplateBook
 from storage.models import Interviewer
 from storage.uow import UnitOfWork
-
-READERS = ("recruiter", "coordinator", "hiring_manager")
 
 
 class InsightsService:
@@ -92,13 +91,7 @@ class InsightsService:
 
     @staticmethod
     def reader(uow: UnitOfWork, actor: str) -> Interviewer:
-        person = uow.interviewers.by_slack_id(actor)
-        if person is None or not person.active or not set(READERS) & set(person.roles):
-            raise PermissionDenied(
-                "Insights are for recruiters, coordinators and hiring managers. "
-                "Ask one of them, or a recruiter to add the role to your roster entry."
-            )
-        return person
+        return Access(uow).require(actor, Action.VIEW_INSIGHTS)
 
     def _scope_and_period(self, uow: UnitOfWork, text: str) -> tuple[Scope, str]:
         """`[team or pool] [period]`: the first word names a team or pool unless the whole

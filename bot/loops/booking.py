@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.access import Access, Action
 from bot.errors import Conflict, InputError, InvalidForm, NotFound
 from bot.loops import holds
 from bot.loops.catalog import stage_template
 from bot.loops.config import LoopConfig
 from bot.loops.creation import read_availability
 from bot.loops.invites import send_invite
-from bot.loops.lookups import as_datetime, require_recruiter_or_manager
+from bot.loops.lookups import as_datetime
 from bot.loops.plan_requests import booking_of, find_replacement
 from bot.loops.proposals import check_held, check_version, propose, send_proposal
 from bot.loops.thread import refresh_rollup, refresh_root
@@ -28,7 +29,7 @@ def confirm(
 ) -> None:
     stage = check_version(uow.loops.stage(stage_id, lock=True), version)
     loop = uow.loops.get(stage.loop_id)
-    require_recruiter_or_manager(uow, loop, actor)
+    Access(uow, config.templates).require(actor, Action.SCHEDULE, loop)
     if stage.proposal["kind"] != "plan":
         raise Conflict("There is no full panel to confirm; pick another time.")
     check_held(stage)
@@ -46,7 +47,7 @@ def use_alternative(
 ) -> None:
     stage = check_version(uow.loops.stage(stage_id, lock=True), version)
     loop = uow.loops.get(stage.loop_id)
-    require_recruiter_or_manager(uow, loop, actor)
+    Access(uow, config.templates).require(actor, Action.SCHEDULE, loop)
     alternatives = stage.proposal.get("alternatives", [])
     if not 0 <= index < len(alternatives):
         raise NotFound("That alternative is gone; pick another time.")
@@ -154,7 +155,7 @@ def swap(
     """Replace one person of a proposal with the next best for the same seat and time."""
     stage = check_version(uow.loops.stage(stage_id, lock=True), version)
     loop = uow.loops.get(stage.loop_id)
-    require_recruiter_or_manager(uow, loop, actor)
+    Access(uow, config.templates).require(actor, Action.SCHEDULE, loop)
     slots = list(stage.proposal.get("slots", []))
     if not 0 <= index < len(slots):
         raise NotFound("That interviewer is no longer on the proposal.")
@@ -197,7 +198,7 @@ def replan_form(
 ) -> dict:
     stage = check_version(uow.loops.stage(stage_id, lock=True), version)
     loop = uow.loops.get(stage.loop_id)
-    require_recruiter_or_manager(uow, loop, actor)
+    Access(uow, config.templates).require(actor, Action.SCHEDULE, loop)
     candidate = uow.loops.candidate(loop.candidate_id)
     title = stage_template(config.templates, loop, stage.key).title
     return replan_modal(stage.id, version, title, candidate.name)
@@ -214,7 +215,7 @@ def replan(
 ) -> None:
     stage = check_version(uow.loops.stage(stage_id, lock=True), version)
     loop = uow.loops.get(stage.loop_id)
-    require_recruiter_or_manager(uow, loop, actor)
+    Access(uow, config.templates).require(actor, Action.SCHEDULE, loop)
     candidate = uow.loops.candidate(loop.candidate_id)
     errors: list[InputError] = []
     windows = read_availability(availability_text.strip(), candidate.tz, now, errors)

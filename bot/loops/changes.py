@@ -10,7 +10,7 @@ from bot.errors import Conflict, NotFound, PermissionDenied
 from bot.loops import holds
 from bot.loops.catalog import stage_template
 from bot.loops.config import LoopConfig
-from bot.loops.invites import send_invite, withdraw_invite
+from bot.loops.invites import release_dm, send_invite, withdraw_invite
 from bot.loops.lookups import root_ref
 from bot.loops.plan_requests import find_replacement
 from bot.loops.proposals import propose
@@ -44,10 +44,12 @@ def decline(
     recruiter = uow.interviewers.get(loop.recruiter_id)
     candidate = uow.loops.candidate(loop.candidate_id)
     template = stage_template(config.templates, loop, stage.key)
-    withdraw_invite(uow, loop_view(config.templates, uow, loop), template, interview, person, now)
+    view = loop_view(config.templates, uow, loop)
+    withdraw_invite(uow, view, template, interview, person, now)
     booked = replace_in_slot(config, uow, loop, stage, interview, now, replacing=person.name)
     if booked is not None:
         new_person = uow.interviewers.get(booked.interviewer_id)
+        release_dm(uow, view, template, interview, new_person.slack_user_id)
         note = (
             f"{person.name} can't make *{candidate.name}*'s {template.title}; "
             f"<@{new_person.slack_user_id}> takes the same slot."
@@ -71,6 +73,7 @@ def decline(
         refresh_rollup(config, uow, loop, stage, now)
         return f"Thanks — {new_person.name} takes your slot."
     # Nobody can take the seat at that time: re-plan the whole stage.
+    release_dm(uow, view, template, interview, None)
     note = (
         f"{person.name} can't make *{candidate.name}*'s {template.title} and no one "
         "qualified is free then; here is a fresh plan."

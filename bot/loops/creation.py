@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.access import Access, Action
 from bot.errors import Conflict, InputError, InvalidForm
 from bot.loops.catalog import place_of, pool_teams, technical_formats
 from bot.loops.config import LoopConfig
@@ -210,6 +211,7 @@ def _minutes(form, name: str, errors) -> int:
 
 def create(config: LoopConfig, uow: UnitOfWork, new: NewLoop, actor: str, now: datetime) -> int:
     """Create the loop and its stages, open the decision thread, propose the first stage."""
+    Access(uow, config.templates).require(actor, Action.START_LOOP)
     recruiter = uow.interviewers.by_slack_id(new.recruiter)
     manager = uow.interviewers.by_slack_id(new.hiring_manager)
     if recruiter is None or manager is None:
@@ -250,7 +252,7 @@ def create(config: LoopConfig, uow: UnitOfWork, new: NewLoop, actor: str, now: d
         actor,
         "loop_created",
         loop.id,
-        candidate=new.candidate_name,
+        candidate=candidate.id,  # the id, not the name: the audit log outlives erasure
         track=new.track,
         level=new.level,
         team=new.team,

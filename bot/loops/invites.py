@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.ics import Invite, render_invite
 from bot.loops.views import interview_view
-from bot.messages.interviewer import interview_dm
+from bot.messages.interviewer import interview_dm, interview_released_dm
 from bot.messages.values import LoopView
 from bot.outbox import enqueue
 from bot.planning.templates import StageTemplate
@@ -28,14 +28,15 @@ def send_invite(
     slot = interview_view(uow, interview)
     enqueue(
         uow,
-        f"interview:{interview.id}:dm",
+        dm_ref(interview.id),
         "chat.postMessage",
+        ref=dm_ref(interview.id),  # named, so a decline can take its button away
         loop_id=view.loop_id,
         channel=person.slack_user_id,
         **interview_dm(
             view,
             template.title,
-            template.focus,
+            template.seat_focus(interview.seat_key, interview.interview_type),
             slot,
             interview.id,
             due=due,
@@ -56,14 +57,38 @@ def send_invite(
         )
 
 
+def dm_ref(interview_id: int) -> str:
+    return f"interview:{interview_id}:dm"
+
+
+def release_dm(uow, view: LoopView, template: StageTemplate, interview: Interview, taken_by):
+    """Edit the booking DM of someone now off the interview: say who took the slot (a Slack
+    id, or None while the stage is re-planned) and leave no live "Can't make it" button."""
+    enqueue(
+        uow,
+        f"{dm_ref(interview.id)}:released",
+        "chat.update",
+        update_ref=dm_ref(interview.id),
+        loop_id=view.loop_id,
+        **interview_released_dm(view, template.title, interview_view(uow, interview), taken_by),
+    )
+
+
+def calendar_description(template: StageTemplate, interview: Interview) -> str:
+    """What a calendar event may say about an interview: what it is about and the
+    interviewer's part. Never accommodations, feedback or notes: calendars are often visible
+    to the whole company; the DM carries what only the panel needs."""
+    focus = template.seat_focus(interview.seat_key, interview.interview_type)
+    return f"{focus}\nYour part: {interview.interview_type.replace('_', ' ')}"
+
+
 def invite_for(view, template: StageTemplate, interview: Interview, person) -> Invite:
     return Invite(
         uid=f"loopbot-interview-{interview.id}@loopbot",
         start=interview.start_at,
         end=interview.end_at,
         summary=f"{template.title}: {view.candidate}",
-        description=f"{template.focus}\nYour part: {interview.interview_type}"
-        + (f"\nAccommodations: {view.accommodations}" if view.accommodations else ""),
+        description=calendar_description(template, interview),
         attendee_email=person.email,
     )
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.errors import PermissionDenied
 from bot.planning.model import Interval, Slot
 from storage.models import Interview, Loop, Stage
 from storage.uow import UnitOfWork
@@ -24,15 +23,6 @@ def team_manager(uow: UnitOfWork, team: str) -> str | None:
         if team in p.teams and "hiring_manager" in p.roles
     ]
     return managers[0] if len(managers) == 1 else None
-
-
-def require_recruiter_or_manager(uow, loop: Loop, actor: str) -> None:
-    allowed = {
-        uow.interviewers.get(loop.recruiter_id).slack_user_id,
-        uow.interviewers.get(loop.hiring_manager_id).slack_user_id,
-    }
-    if actor not in allowed:
-        raise PermissionDenied("Only this loop's recruiter or hiring manager can do that.")
 
 
 def live_interviews(uow: UnitOfWork, stage: Stage) -> list[Interview]:

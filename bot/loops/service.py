@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from bot.access import Access, Action
 from bot.loops import booking, changes, creation
 from bot.loops.catalog import technical_formats
 from bot.loops.config import LoopConfig
@@ -29,6 +30,10 @@ class LoopService:
 
     def technical_formats(self, track: str = "ic") -> list[tuple[str, str]]:
         return technical_formats(self.config.templates, track)
+
+    def require_starter(self, uow: UnitOfWork, actor: str) -> None:
+        """Refuse, with the rule's sentence, anyone who may not start a loop."""
+        Access(uow, self.config.templates).require(actor, Action.START_LOOP)
 
     def validate(self, uow: UnitOfWork, form: Mapping[str, str], now: datetime) -> NewLoop:
         return creation.validate(self.config.templates, uow, form, now)

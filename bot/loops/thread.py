@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.access import Access, panel_complete
 from bot.loops.catalog import stage_template
 from bot.loops.config import LoopConfig
 from bot.loops.lookups import live_interviews, next_stage_row, rollup_ref, root_ref
@@ -65,6 +66,9 @@ def refresh_rollup(
         decided,
         take_home_due=slots[0].end if template.kind == "take_home" and slots else None,
         summary_lines=summary_lines,
+        # The channel is everyone in it: signals and notes only once the panel is complete.
+        reveal=Access(uow, config.templates).may_read_feedback(None, stage, loop),
+        stage_id=stage.id,
     )
     publish(uow, rollup_ref(stage.id), thread_ref=root_ref(loop.id), loop_id=loop.id, **body)
 
@@ -95,9 +99,12 @@ def decision_choice(
 
 
 def loop_summary(templates: TemplateBook, uow: UnitOfWork, loop: Loop, now: datetime) -> list[str]:
-    """Each finished stage's tally, for the decision stage's reply."""
+    """Each finished stage's tally, for the decision stage's reply (a stage whose panel is
+    still out shows none: the thread is read by the rest of its panel)."""
     lines = []
     for stage in uow.loops.stages(loop.id):
+        if not panel_complete(stage, loop):
+            continue
         views = [v for v in feedback_views(uow, stage, now) if v.state == "submitted"]
         if views:
             tally = " ".join(SIGNAL_MARKS[v.signal] for v in views)

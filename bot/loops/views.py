@@ -22,7 +22,7 @@ def loop_view(templates: TemplateBook, uow: UnitOfWork, loop: Loop) -> LoopView:
         loop_id=loop.id,
         candidate=candidate.name,
         level=loop.level,
-        level_title=templates.level_title(loop.level),
+        level_title=templates.level_title(loop.level, loop.track),
         track_title=templates.track(loop.track).title,
         team=place(templates, loop),
         recruiter=Person(recruiter.slack_user_id, recruiter.name),

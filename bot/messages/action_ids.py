@@ -28,3 +28,14 @@ PIVOT = "loop_pivot"
 ADVANCE = "decision_advance"
 DECLINE = "decision_decline"
 OFFER = "decision_offer"
+
+# Deliberate decisions: the forms Decline and Make offer open, and the offer's follow-up.
+DECLINE_VIEW = "decision_decline_form"
+OFFER_VIEW = "decision_offer_form"
+OFFER_DETAILS = "offer_details"
+OFFER_ACCEPTED = "offer_accepted"
+OFFER_DECLINED = "offer_declined"
+
+# The meeting a pivot adds with the new hiring manager: skipping it (the stage id).
+SKIP_MEETING = "meeting_skip"
+SKIP_MEETING_VIEW = "meeting_skip_form"

@@ -50,6 +50,22 @@ def interview_dm(
     return {"text": f"{stage_title} with {loop.candidate}", "blocks": blocks}
 
 
+def interview_released_dm(
+    loop: LoopView, stage_title: str, slot: SlotView, taken_by: str | None
+) -> dict:
+    """The decliner's booking DM once they are off it: no live button, and who took over."""
+    after = f"{mention(taken_by)} took your slot." if taken_by else "The recruiter is re-planning."
+    return {
+        "text": f"You're off {stage_title} with {loop.candidate}",
+        "blocks": [
+            section(
+                f"~{escape(loop.candidate)}'s {stage_title}, {span(slot.start, slot.end)}~\n"
+                f"You're off this interview. {after} Thanks for saying so early."
+            )
+        ],
+    }
+
+
 def interview_cancelled_dm(loop: LoopView, stage_title: str, slot: SlotView, why: str) -> dict:
     return {
         "text": f"Cancelled: {stage_title} with {loop.candidate}",

@@ -18,6 +18,7 @@ from bot.messages.blocks import (
 )
 from bot.messages.thread import STATE_MARKS
 from bot.messages.values import LoopView, StageView
+from bot.reasons import REASONS
 from bot.slack_text import escape
 
 
@@ -52,9 +53,10 @@ def pivot_modal(
                 optional=True,
                 hint="Leave empty for the new team's own hiring manager.",
             ),
+            input_block("why", "Why", static_select("why", REASONS["pivot"], None)),
             input_block(
                 "reason",
-                "Why",
+                "In your words",
                 text_input(
                     "reason", "", "Candidate prefers the streaming team's problems", multiline=True
                 ),

@@ -69,6 +69,7 @@ DECISION_WORDS = {
     "decline": "Declined",
     "offer": "Offer made",
     "pivot": "Pivoted",
+    "skip": "Skipped",
 }
 
 
@@ -80,8 +81,13 @@ def stage_rollup(
     decided: Decided | None,
     take_home_due: datetime | None = None,
     summary_lines: Sequence[str] = (),
+    reveal: bool = True,
+    stage_id: int | None = None,
 ) -> dict:
-    """One thread reply per stage, edited in place as bookings, feedback and decisions land."""
+    """One thread reply per stage, edited in place as bookings, feedback and decisions land.
+
+    Until `reveal` (the panel is complete) it shows progress only — who has submitted, who is
+    due or overdue — and a button whose modal is checked per viewer."""
     if take_home_due is not None and slots:
         head = (
             f"*{stage_title}* — take-home due {when(take_home_due)}, reviewed by "
@@ -99,7 +105,9 @@ def stage_rollup(
             f"{marks[entry.state]} {mention(entry.person.slack_user_id)} · "
             f"{human(entry.interview_type)} · {when(slot.start, '{time}')}"
         )
-        if entry.state == "submitted":
+        if entry.state == "submitted" and not reveal:
+            line += " — feedback in"
+        elif entry.state == "submitted":
             line += f" — {SIGNAL_MARKS[entry.signal]} {dict(SIGNALS)[entry.signal]}"
             if entry.summary:
                 line += f": {escape(entry.summary)}"
@@ -112,7 +120,19 @@ def stage_rollup(
     if lines:
         blocks.append(section("\n".join(lines)))
     submitted = [e.signal for e in entries if e.state == "submitted"]
-    if entries:
+    if entries and not reveal:
+        blocks.append(context(f"{len(submitted)} of {len(entries)} in"))
+        if submitted and stage_id is not None:
+            blocks.append(
+                {
+                    "type": "actions",
+                    "block_id": f"read:{stage_id}",
+                    "elements": [
+                        button("Read feedback so far", action_ids.FEEDBACK_VIEW, str(stage_id))
+                    ],
+                }
+            )
+    elif entries:
         tally = " · ".join(f"{SIGNAL_MARKS[v]} {submitted.count(v)}" for v, _ in SIGNALS)
         blocks.append(context(f"{len(submitted)} of {len(entries)} submitted · {tally}"))
     if decided is not None:

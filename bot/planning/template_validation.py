@@ -25,8 +25,9 @@ GATES = ("positive_feedback",)
 TOP_KEYS = ("roles", "interview_types", "levels", "accommodations", "tracks", "teams", "pools")
 POOL_KEYS = ("title", "teams", "skill", "function", "levels")
 ACCOMMODATION_KEYS = ("extra_minutes_per_interview", "extra_break_minutes")
-TRACK_KEYS = ("title", "stages")
+TRACK_KEYS = ("title", "stages", "level_titles")
 STAGE_KEYS = (
+    "after_pivot",
     "key",
     "title",
     "focus",
@@ -55,6 +56,7 @@ SEAT_KEYS = (
     "max",
     "preferred",
     "recurring",
+    "focus",
 )
 TEAM_TRACK_KEYS = ("drop", "stages")
 TEAM_STAGE_KEYS = ("break_minutes", "panel_size", "seats")
@@ -144,7 +146,11 @@ class TemplateValidator(FieldChecks):
             if stage.key in seen:
                 raise self.fail((*path, "stages", index, "key"), f"duplicate stage {stage.key!r}")
             seen.add(stage.key)
-        return TrackTemplate(key, self.text(raw, "title", path, key), stages)
+        titles = self.table(raw.get("level_titles", {}), (*path, "level_titles"), self.level_keys)
+        for level, title in titles.items():
+            if not isinstance(title, str) or not title.strip():
+                raise self.fail((*path, "level_titles", level), f"level {level} needs a title")
+        return TrackTemplate(key, self.text(raw, "title", path, key), stages, dict(titles))
 
     def stage(self, path: PathKey, raw: Any) -> StageTemplate:
         raw = self.table(raw, path, STAGE_KEYS)
@@ -192,6 +198,7 @@ class TemplateValidator(FieldChecks):
             panel_size=self.pair(raw, "panel_size", path, lo=0),
             formats=formats,
             captures=captures,
+            after_pivot=self.flag(raw, "after_pivot", path, False),
         )
         self.check_panel(stage, path)
         return stage
@@ -263,6 +270,7 @@ class TemplateValidator(FieldChecks):
             max=self.integer(raw, "max", path, 1),
             preferred=self.integer(raw, "preferred", path, raw.get("max", 1)),
             recurring=self.flag(raw, "recurring", path, False),
+            focus=self.text(raw, "focus", path, "") if raw.get("focus") else "",
         )
         self.check_seat(seat, path)
         return seat

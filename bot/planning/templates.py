@@ -25,6 +25,9 @@ class SeatTemplate:
     # Whoever takes this seat may sit on the loop's other panels too (the loop's own
     # recruiter or hiring manager, a bar raiser): it is outside the repeat rule.
     recurring: bool = False
+    # What this seat's interview is about, when it differs from the stage's focus (the hiring
+    # manager's and the recruiter's seats on a panel of engineers).
+    focus: str = ""
 
     @property
     def role(self) -> str:
@@ -60,6 +63,9 @@ class StageTemplate:
     work_hours: tuple[int, int] | None = None
     due_days: int | None = None
     captures: tuple[str, ...] = ()
+    # Run only when a pivot leaves the candidate without meeting the new hiring manager: the
+    # loop gets it before the decision (bot/pivot_meeting.py); `stages_for` leaves it out.
+    after_pivot: bool = False
 
     def format_keys(self) -> tuple[str, ...]:
         return tuple(f.key for f in self.formats)
@@ -82,6 +88,13 @@ class StageTemplate:
             f"stage {self.key!r} has no format {format_key!r}; choose one of {self.format_keys()}"
         )
 
+    def seat_focus(self, seat_key: str, interview_type: str) -> str:
+        """What one interview of this stage is about: its seat's focus, else the stage's."""
+        for seat in self.seats:
+            if seat.key == seat_key or (not seat_key and seat.interview_type == interview_type):
+                return seat.focus or self.focus
+        return self.focus
+
     def panel_bounds(self) -> tuple[int, int]:
         """How many interviews the stage may have, from its seats and its panel_size."""
         lo = sum(s.min for s in self.seats)
@@ -96,6 +109,9 @@ class TrackTemplate:
     key: str
     title: str
     stages: tuple[StageTemplate, ...]
+    # The track's own titles for some levels (an engineering manager's L6 is not a "Staff
+    # Software Engineer"); the book's `[levels]` title otherwise.
+    level_titles: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -120,8 +136,11 @@ class TemplateBook:
     team_stages: Mapping[tuple[str, str], tuple[StageTemplate, ...]]
     pools: Mapping[str, Pool] = field(default_factory=dict)
 
-    def level_title(self, level: str) -> str:
-        return self.levels[self._level_index(level)][1]
+    def level_title(self, level: str, track: str | None = None) -> str:
+        title = self.levels[self._level_index(level)][1]
+        if track is not None and track in self.tracks:
+            return self.tracks[track].level_titles.get(level, title)
+        return title
 
     def _level_index(self, level: str) -> int:
         for index, (key, _title) in enumerate(self.levels):
@@ -160,8 +179,13 @@ class TemplateBook:
         return [
             stage
             for stage in self.team_track_stages(track, team)
-            if stage.min_level is None or self._level_index(stage.min_level) <= rank
+            if (stage.min_level is None or self._level_index(stage.min_level) <= rank)
+            and not stage.after_pivot
         ]
+
+    def pivot_meeting(self, track: str, team: str | None) -> StageTemplate | None:
+        """The stage a pivot adds when no stage left meets the new hiring manager."""
+        return next((s for s in self.team_track_stages(track, team) if s.after_pivot), None)
 
     def stage(self, track: str, team: str | None, key: str) -> StageTemplate:
         for stage in self.team_track_stages(track, team):

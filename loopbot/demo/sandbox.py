@@ -299,20 +299,59 @@ class Sandbox:
         return self.stage(loop_id, key)
 
     def pivot(
-        self, user: str, loop_id: int, target: str, reason: str, manager: str = ""
+        self,
+        user: str,
+        loop_id: int,
+        target: str,
+        reason: str,
+        manager: str = "",
+        why: str = "candidate_preference",
     ) -> Response:
         """Press Pivot on the loop's thread and submit the form."""
         self.press(user, "loop_pivot", value=str(loop_id))
-        values = {"target": target, "reason": reason}
+        values = {"target": target, "reason": reason, "why": why}
         if manager:
             values["hiring_manager"] = manager
         response = self.submit(user, self.last_modal("pivot_loop"), values)
         self.settle()
         return response
 
-    def decide(self, user: str, action_id: str, stage_id: int) -> None:
-        """Press a decision button (advance, decline, offer) in the loop's thread."""
+    def decide(
+        self, user: str, action_id: str, stage_id: int, values: dict[str, Any] | None = None
+    ) -> Response | None:
+        """Press a decision button (advance, decline, offer) in the loop's thread; Decline
+        and Make offer open a form, submitted with `values` (or a plausible reason)."""
         self.press(user, action_id, value=str(stage_id))
+        form = DECISION_FORMS.get(action_id)
+        if form is None:
+            return None
+        opened = [
+            c
+            for c in self.fake.calls_to("views.open")
+            if c.params["view"].get("callback_id") == form
+            and c.params["view"].get("private_metadata") == str(stage_id)
+        ]
+        if not opened:
+            return None  # refused: the ephemeral answer says why
+        response = self.submit(user, opened[-1].response["view"], values or DECISION_VALUES[form])
+        self.settle()
+        return response
+
+
+DECISION_FORMS = {
+    "decision_decline": "decision_decline_form",
+    "decision_offer": "decision_offer_form",
+}
+DECISION_VALUES: dict[str, dict[str, Any]] = {
+    "decision_decline_form": {"why": "technical_bar", "details": "Missed failure handling twice"},
+    "decision_offer_form": {
+        "why": "strong_panel",
+        "details": "",
+        "compensation": "Band 5, standard equity",
+        "start_date": "2099-01-04",
+        "open_questions": "Relocation timing",
+    },
+}
 
 
 def _has_action(message: dict, action_id: str, value: str | None = None) -> bool:
@@ -334,6 +373,8 @@ def _state_value(element: dict, value: Any) -> dict:
     if kind == "checkboxes":
         options = {o["value"]: o for o in element.get("options", [])}
         return {"type": kind, "selected_options": [options.get(v, {"value": v}) for v in value]}
+    if kind == "datepicker":
+        return {"type": kind, "selected_date": value}
     if kind in ("static_select", "radio_buttons"):
         options = element.get("options", [])
         chosen = next((o for o in options if o["value"] == value), None)

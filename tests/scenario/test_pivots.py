@@ -135,7 +135,7 @@ def test_pivot_carries_finished_stages_over_and_moves_the_hiring_manager(pool_bo
     thread = json.dumps(pool_box.recruiting())
     assert "Pivoted" in thread and "streaming" in thread and REASON in thread
     [event] = [e for e in rows(pool_box, AuditEvent) if e.action == "loop_pivoted"]
-    assert event.actor == RECRUITER and event.detail["reason"] == REASON
+    assert event.actor == RECRUITER and event.detail["reason"] == "candidate_preference"
     assert event.detail["to"] == "streaming"
     # The new manager gets the whole story; the old one hears they are off it.
     assert any("you're the hiring manager now" in json.dumps(m) for m in pool_box.dms(STREAMING_HM))
@@ -261,3 +261,50 @@ def test_an_unknown_target_is_refused_on_the_field_and_nothing_changes(pool_box)
     loop = pool_box.loop(loop_id)
     assert (loop.team, loop.pool) == ("", "backend")
     assert not [e for e in rows(pool_box, AuditEvent) if e.action == "loop_pivoted"]
+
+
+# --- no match with a stranger -------------------------------------------------------------------
+
+
+def _keys(box, loop_id) -> list[tuple[str, str]]:
+    with box.runtime.uow() as uow:
+        return [(s.key, s.status) for s in uow.loops.stages(loop_id)]
+
+
+def test_a_pivot_before_the_decision_adds_a_meeting_with_the_new_manager(pool_box):
+    loop_id = pool_loop(pool_box, level="L4")
+    done = run_to(pool_box, loop_id, "round_1")
+    pool_box.decide(RECRUITER, "decision_advance", pool_box.stage(loop_id, done[-1]).id)
+    assert pool_box.stage(loop_id, "decision").status == "completed"  # ready to decide
+
+    pool_box.pivot(RECRUITER, loop_id, "team:streaming", REASON)
+    # Nothing left would have the candidate meet streaming's manager: a meeting comes first.
+    keys = [k for k, status in _keys(pool_box, loop_id) if status != "skipped"]
+    assert keys[-2:] == ["meet_manager", "decision"]
+    assert pool_box.stage(loop_id, "decision").status == "pending"
+    meeting = pool_box.stage(loop_id, "meet_manager")
+    assert meeting.status == "proposed"
+    with pool_box.runtime.uow() as uow:
+        seats = {s["interviewer_id"] for s in meeting.proposal.get("slots", [])}
+        assert {uow.interviewers.get(i).slack_user_id for i in seats} == {STREAMING_HM}
+    assert "Meet the new hiring manager" in json.dumps(pool_box.recruiting())
+
+    # Skippable by the recruiter with a reason; an engineer may not.
+    pool_box.slack.block_action("U0PAY02", "meeting_skip", value=str(meeting.id))
+    pool_box.settle()
+    assert pool_box.stage(loop_id, "meet_manager").status == "proposed"
+    pool_box.press(RECRUITER, "meeting_skip", value=str(meeting.id))
+    form = pool_box.last_modal("meeting_skip_form")
+    pool_box.submit(RECRUITER, form, {"why": "met_already", "details": ""})
+    pool_box.settle()
+    assert pool_box.stage(loop_id, "meet_manager").status == "skipped"
+    assert pool_box.stage(loop_id, "decision").status == "completed"
+    [event] = [e for e in rows(pool_box, AuditEvent) if e.action == "stage_skipped"]
+    assert event.detail == {"stage": "meet_manager", "reason": "met_already"}
+
+
+def test_no_meeting_is_added_when_a_later_stage_meets_the_new_manager(pool_box):
+    loop_id = pool_loop(pool_box)
+    run_to(pool_box, loop_id, "recruiter_screen")
+    pool_box.pivot(RECRUITER, loop_id, "team:streaming", REASON)
+    assert "meet_manager" not in [k for k, _ in _keys(pool_box, loop_id)]

@@ -353,3 +353,14 @@ def test_reliability_settings_defaults_and_values():
 )
 def test_reliability_settings_refused(variable, raw, words):
     refused(variable, *words, **{variable: raw})
+
+
+def test_retention_days_keep_forever_by_default_and_take_whole_days():
+    assert load().retention_days == 0
+    assert load(LOOPBOT_RETENTION_DAYS="365").retention_days == 365
+
+
+@pytest.mark.parametrize("raw", ["-1", "a year", "1.5", "36501"])
+def test_retention_days_must_be_whole_days(raw):
+    refused("LOOPBOT_RETENTION_DAYS", "whole number from 0 to 36500", repr(raw),
+            LOOPBOT_RETENTION_DAYS=raw)  # fmt: skip

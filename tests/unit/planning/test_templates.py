@@ -62,6 +62,9 @@ def test_recurring_seats_are_the_loops_own_recruiter_and_hiring_manager(tmp_path
         ("ic", "round_1", "hiring_manager"),
         ("ic", "round_1", "recruiter"),
         ("em", "recruiter_screen", "recruiter_screen"),
+        # The meeting a pivot adds with the new hiring manager.
+        ("ic", "meet_manager", "hiring_manager_interview"),
+        ("em", "meet_manager", "hiring_manager_interview"),
     }
     # A team may mark a seat of its own loop recurring (a bar raiser on every panel).
     path = write(
