@@ -73,6 +73,8 @@ class DecisionService:
             refresh_root(self.config, uow, loop)
         else:
             propose(self.config, uow, loop, next_stage, now, actor=actor)  # refreshes the root
+            if self.config.candidate is not None:
+                self.config.candidate.stage_opened(self.config, uow, loop, next_stage, now, actor)
         return f"Advanced to {following.title}."
 
     def decline(self, uow: UnitOfWork, stage_id: int, actor: str, now: datetime) -> str:
@@ -81,6 +83,8 @@ class DecisionService:
         self._close(uow, loop, "declined", now)
         refresh_rollup(self.config, uow, loop, stage, now)
         refresh_root(self.config, uow, loop)
+        if self.config.candidate is not None:
+            self.config.candidate.loop_closed(self.config, uow, loop, "decline", now)
         return "Declined. The recruiter lets the candidate know."
 
     def offer(self, uow: UnitOfWork, stage_id: int, actor: str, now: datetime) -> str:
@@ -104,6 +108,8 @@ class DecisionService:
                 "open questions and a start date."
             ),
         )
+        if self.config.candidate is not None:
+            self.config.candidate.loop_closed(self.config, uow, loop, "offer_call", now)
         return "Offer recorded."
 
     def _close(self, uow: UnitOfWork, loop: Loop, status: str, now: datetime) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.candidate.service import CandidateService
 from bot.clock import Clock
 from bot.decisions import DecisionService
 from bot.feedback import FeedbackService
@@ -27,3 +28,4 @@ class Services:
     decisions: DecisionService
     pivots: PivotService
     insights: InsightsService
+    candidate: CandidateService | None = None

@@ -77,6 +77,12 @@ class Settings:
     calendar_sync_seconds: int = 300
     holidays: tuple[str, ...] = ()
     video_url_template: str | None = None
+    # --- the candidate's side (bot/candidate_settings.py) ---
+    smtp_url: str | None = None
+    mail_from: str | None = None
+    secret_key: str | None = None
+    candidate_scheduling: str = "off"
+    candidate_auto_confirm: bool = False
 
     @property
     def socket_mode(self) -> bool:
@@ -99,6 +105,7 @@ class Settings:
         """Read settings; `env` wins over the .env file (os.environ when None).
         `require_slack=False` is for commands that never talk to Slack (db, roster)."""
         from bot.calendar_settings import calendar_settings  # it builds on this module
+        from bot.candidate_settings import candidate_settings
 
         values: dict[str, str] = {}
         if dotenv is not None and Path(dotenv).is_file():
@@ -150,6 +157,7 @@ class Settings:
             hold_hours=read.number("LOOPBOT_HOLD_HOURS", 4.0),
             public_url=read.optional_url("LOOPBOT_PUBLIC_URL"),
             **calendar_settings(read),
+            **candidate_settings(read),
         )
 
 

@@ -35,6 +35,17 @@ def confirm(
     _book(config, uow, loop, stage, stage.proposal["slots"], actor, now)
 
 
+def book_proposal(
+    config: LoopConfig, uow: UnitOfWork, stage: Stage, actor: str, now: datetime
+) -> None:
+    """Book the stage's live plan without a person's Confirm (the candidate picked its time,
+    or gave availability with auto-confirm on)."""
+    if stage.status != "proposed" or stage.proposal.get("kind") != "plan":
+        raise Conflict("There is no full panel to book; the recruiter will pick a time.")
+    loop = uow.loops.get(stage.loop_id)
+    _book(config, uow, loop, stage, stage.proposal["slots"], actor, now)
+
+
 def use_alternative(
     config: LoopConfig,
     uow: UnitOfWork,
@@ -130,6 +141,8 @@ def _book(
     )
     refresh_rollup(config, uow, loop, stage, now)
     refresh_root(config, uow, loop)
+    if config.candidate is not None:
+        config.candidate.itinerary_changed(config, uow, loop, stage, now, "booked")
 
 
 def _clashes(uow: UnitOfWork, slots: list[dict]) -> str | None:

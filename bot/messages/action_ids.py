@@ -28,3 +28,9 @@ PIVOT = "loop_pivot"
 ADVANCE = "decision_advance"
 DECLINE = "decision_decline"
 OFFER = "decision_offer"
+
+# The candidate's side.
+CANDIDATE_SEND = "candidate_send"  # opens the Send to candidate form (value: the stage id)
+CANDIDATE_SEND_VIEW = "candidate_send"
+CANDIDATE_NOTE = "candidate_note"  # opens the note form (value: "loop_id:kind")
+CANDIDATE_NOTE_VIEW = "candidate_note"
