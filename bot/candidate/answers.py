@@ -11,7 +11,7 @@ from datetime import datetime
 from bot.candidate.options import recheck
 from bot.candidate.requests import ASKABLE, side
 from bot.errors import Conflict, InputError, InvalidForm
-from bot.loops.booking import book_proposal
+from bot.loops.booking import CANDIDATE, book_proposal
 from bot.loops.catalog import pool_teams, stage_template
 from bot.loops.config import LoopConfig
 from bot.loops.lookups import root_ref
@@ -24,7 +24,7 @@ from storage.candidate_requests import CandidateRequests
 from storage.models import Loop, Stage
 from storage.uow import UnitOfWork
 
-ACTOR = "candidate"
+ACTOR = CANDIDATE
 
 
 class TimeTaken(Conflict):
@@ -224,7 +224,7 @@ def accommodations(
     requests.save(request)
     uow.audit.record(ACTOR, "candidate_accommodations", loop.id)
     candidate = uow.loops.candidate(loop.candidate_id)
-    parts = [text.strip()] if text.strip() else []
+    parts = [text.strip().rstrip(".")] if text.strip() else []
     parts += [f"{minutes[0]} extra minutes per interview"] if minutes[0] else []
     parts += [f"{minutes[1]} minutes of extra breaks"] if minutes[1] else []
     # In the recruiter's DM only: accommodations never go to the channel.
@@ -282,7 +282,7 @@ def ask_reschedule(config: LoopConfig, uow: UnitOfWork, loop: Loop, stage: Stage
         uow,
         loop,
         f"candidate:{loop.id}:reschedule:{now.isoformat()}",
-        f"*{candidate.name}* asks to reschedule the {title}: “{reason.strip()[:500]}”. "
+        f"*{candidate.name}* asks to reschedule the {title}: “{reason.strip()[:500]}” "
         "It is your call: Pick another time on the stage, or reply to them.",
     )
     _tell_thread(

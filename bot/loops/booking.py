@@ -22,6 +22,8 @@ from bot.outbox import publish
 from storage.models import Interview, Loop, Stage
 from storage.uow import UnitOfWork
 
+CANDIDATE = "candidate"  # the actor of what a candidate does on their own page
+
 
 def confirm(
     config: LoopConfig, uow: UnitOfWork, stage_id: int, version: int, actor: str, now: datetime
@@ -137,7 +139,13 @@ def _book(
         uow,
         stage.proposal["ref"],
         loop_id=loop.id,
-        **proposal_closed(view, template.title, f"confirmed by <@{actor}>"),
+        **proposal_closed(
+            view,
+            template.title,
+            "booked at the time the candidate picked"
+            if actor == CANDIDATE
+            else f"confirmed by <@{actor}>",
+        ),
     )
     refresh_rollup(config, uow, loop, stage, now)
     refresh_root(config, uow, loop)

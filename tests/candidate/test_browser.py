@@ -102,7 +102,9 @@ def test_fill_the_grid_and_tell_us_about_accommodations(make_sandbox, candidate_
     page.get_by_label("Or type it, in your own words").fill("Tue 9-5")
     page.get_by_role("button", name="Send my availability").click()
     assert page.get_by_role("alert").is_visible()
-    assert page.get_by_label("Or type it, in your own words").get_attribute("aria-invalid") == "true"
+    assert (
+        page.get_by_label("Or type it, in your own words").get_attribute("aria-invalid") == "true"
+    )
     accessible(page)
     page.get_by_label("Or type it, in your own words").fill("")
     first_day = page.locator("fieldset").first

@@ -50,7 +50,7 @@ def test_a_time_taken_meanwhile_is_refused_with_fresh_options(make_sandbox, cand
         roster,
         **candidate_env(
             LOOPBOT_CANDIDATE_SCHEDULING="self_schedule", LOOPBOT_CANDIDATE_AUTO_CONFIRM="true"
-        )
+        ),
     )
     box.schedule_loop(RECRUITER, candidate())
     path = link_in(sink.wait_for(1)[0])
@@ -107,7 +107,10 @@ def test_candidate_and_recruiter_racing_for_the_stage_book_it_once(
         go.wait()
         answers["recruiter"] = box.click(RECRUITER, proposal, "proposal_confirm", value=value)
 
-    threads = [threading.Thread(target=candidate_picks), threading.Thread(target=recruiter_confirms)]
+    threads = [
+        threading.Thread(target=candidate_picks),
+        threading.Thread(target=recruiter_confirms),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -71,7 +71,9 @@ def test_delivers_text_html_and_invites():
     [part] = list(message.iter_attachments())
     assert part.get_content_type() == "text/calendar" and part.get_param("method") == "REQUEST"
     content = part.get_content()
-    calendar = icalendar.Calendar.from_ical(content if isinstance(content, str) else content.decode())
+    calendar = icalendar.Calendar.from_ical(
+        content if isinstance(content, str) else content.decode()
+    )
     assert calendar["METHOD"] == "REQUEST"
 
 
@@ -128,8 +130,6 @@ def test_bad_smtp_urls(url):
 
 
 def test_templates_escape_what_people_typed():
-    rendered = render(
-        "note", "Hi", body="Hello <b>Ada</b> & co\n\nBye", signature=""
-    )
+    rendered = render("note", "Hi", body="Hello <b>Ada</b> & co\n\nBye", signature="")
     assert "&lt;b&gt;Ada&lt;/b&gt; &amp; co" in rendered.html
     assert "Hello <b>Ada</b> & co" in rendered.text
