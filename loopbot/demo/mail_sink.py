@@ -35,6 +35,11 @@ class _Keep:
         return "250 OK: kept"
 
 
+def sink_handler(sink: MailSink) -> _Keep:
+    """The handler that keeps what arrives in `sink` (for a server set up differently)."""
+    return _Keep(sink)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -16,7 +16,7 @@ from bot.mail.port import MailRefused, MailUnavailable
 from bot.mail.smtp import SmtpMail, parse_smtp_url
 from bot.outbox.ports import MailTransport, mail_payload
 from bot.outbox.transport import GiveUp, OutboxCall, RetryLater
-from loopbot.demo.mail_sink import MailSink, free_port
+from loopbot.demo.mail_sink import MailSink, free_port, sink_handler
 
 
 def _message(to: str = "ada@example.com"):
@@ -133,3 +133,84 @@ def test_templates_escape_what_people_typed():
     rendered = render("note", "Hi", body="Hello <b>Ada</b> & co\n\nBye", signature="")
     assert "&lt;b&gt;Ada&lt;/b&gt; &amp; co" in rendered.html
     assert "Hello <b>Ada</b> & co" in rendered.text
+
+
+def _self_signed(tmp_path):
+    """A certificate for 127.0.0.1, made here (cryptography comes with google-auth)."""
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+def test_starttls_then_login(tmp_path):
+    import ssl
+
+    from aiosmtpd.smtp import AuthResult
+
+    cert, key = _self_signed(tmp_path)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    logins = []
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))  # only over TLS: auth_require_tls
+        ok = auth_data.password in ("s3cret", b"s3cret")
+        return AuthResult(success=ok, handled=False)  # False: the server answers 535
+
+    sink = MailSink()
+    controller = Controller(
+        sink_handler(sink),
+        hostname="127.0.0.1",
+        port=sink.port,
+        tls_context=server_tls,
+        require_starttls=True,
+        authenticator=authenticate,
+        auth_require_tls=True,
+    )
+    controller.start()
+    try:
+        client_tls = ssl.create_default_context(cafile=str(cert))
+        address = parse_smtp_url(f"smtp://loopbot:s3cret@127.0.0.1:{sink.port}")
+        SmtpMail(address, tls=client_tls).send(_message())
+        wrong = parse_smtp_url(f"smtp://loopbot:wrong@127.0.0.1:{sink.port}")
+        with pytest.raises(MailRefused):
+            SmtpMail(wrong, tls=client_tls).send(_message())
+    finally:
+        controller.stop()
+    assert [str(x, "utf-8") if isinstance(x, bytes) else x for x in logins[0]] == [
+        "loopbot",
+        "s3cret",
+    ]
+    assert len(sink.received) == 1
