@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.candidate.options import recheck
+from bot.candidate.page import base_template
 from bot.candidate.requests import ASKABLE, side
 from bot.errors import Conflict, InputError, InvalidForm
 from bot.loops.booking import CANDIDATE, book_proposal
@@ -161,9 +162,12 @@ def pick_time(
     return "proposed"
 
 
-def choose_format(config: LoopConfig, uow: UnitOfWork, loop: Loop, stage: Stage, key: str, now):
-    _open_request(uow, loop, stage)
-    base = config.templates.stage(loop.track, loop.team or None, stage.key)
+def choose_format(
+    config: LoopConfig, uow: UnitOfWork, loop: Loop, stage: Stage, key: str, now
+) -> str:
+    """A take-home needs no time from the candidate: choosing it answers the request."""
+    request = _open_request(uow, loop, stage)
+    base = base_template(config, loop, stage)
     formats = {f.key: f.title for f in base.formats}
     if key not in formats:
         raise InvalidForm(
@@ -180,8 +184,12 @@ def choose_format(config: LoopConfig, uow: UnitOfWork, loop: Loop, stage: Stage,
         f"candidate:{loop.id}:format:{key}:{now.isoformat()}",
         f"{candidate.name} chose the {formats[key].lower()} for the technical screen.",
     )
+    if stage_template(config.templates, loop, stage.key).kind == "take_home":
+        _answered(uow, request, now)
+        return _plan_or_book(config, uow, loop, stage, None, now)
     if stage.status == "proposed":
         propose(config, uow, loop, stage, now, actor=ACTOR)
+    return "format"
 
 
 def accommodations(

@@ -87,6 +87,14 @@ def _minutes(limit: int) -> list[tuple[str, str]]:
     return [(str(m), "none" if m == 0 else f"{m} minutes") for m in MINUTE_STEPS if m <= limit]
 
 
+def base_template(config: LoopConfig, loop: Loop, stage: Stage):
+    """The stage as the templates give it, before any format is chosen."""
+    try:
+        return config.templates.stage(loop.track, loop.team or None, stage.key)
+    except ValueError:
+        return config.templates.stage(loop.track, None, stage.key)
+
+
 def page(
     config: LoopConfig, uow: UnitOfWork, loop: Loop, stage: Stage, now: datetime
 ) -> CandidatePage:
@@ -112,14 +120,16 @@ def page(
     else:
         view.state = "waiting"
     if view.state == "ask":
-        if latest.mode == "self_schedule":
+        if template.kind == "take_home":
+            view.mode = None  # nothing to schedule: it starts when the recruiter sends it
+        elif latest.mode == "self_schedule":
             view.options = [
                 (o.value, when_text(o.start, candidate.tz, o.end))
                 for o in options(config, uow, loop, stage, now)
             ]
         else:
             view.grid = grid(candidate.tz, now)
-        base = config.templates.stage(loop.track, loop.team or None, stage.key)
+        base = base_template(config, loop, stage)
         if base.kind == "choice":
             view.formats = [(f.key, f.title) for f in base.formats] or technical_formats(
                 config.templates, loop.track

@@ -127,8 +127,7 @@ class CandidateService:
                 )
             return answers.pick_time(cfg, uow, loop, stage, start, now)
         if action == "format":
-            answers.choose_format(cfg, uow, loop, stage, _one(form, "format"), now)
-            return "format"
+            return answers.choose_format(cfg, uow, loop, stage, _one(form, "format"), now)
         if action == "accommodations":
             answers.accommodations(
                 cfg,
