@@ -15,7 +15,7 @@ from bot.errors import Conflict, InputError, InvalidForm
 from bot.loops.booking import CANDIDATE, book_proposal
 from bot.loops.catalog import pool_teams, stage_template
 from bot.loops.config import LoopConfig
-from bot.loops.lookups import root_ref
+from bot.loops.lookups import as_datetime, root_ref
 from bot.loops.proposals import propose
 from bot.messages.notes import recruiter_note, thread_note
 from bot.outbox import enqueue
@@ -143,7 +143,7 @@ def pick_time(
         availability=[Interval(start, option.window_end)],
     )
     slots = stage.proposal.get("slots", [])
-    if stage.proposal.get("kind") != "plan" or min(s["start"] for s in slots) != start.isoformat():
+    if stage.proposal.get("kind") != "plan" or min(as_datetime(s["start"]) for s in slots) != start:
         raise TimeTaken("That time was just taken. Here are the times that are free now.")
     _answered(uow, request, now)
     candidate = uow.loops.candidate(loop.candidate_id)

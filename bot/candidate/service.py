@@ -4,6 +4,7 @@ candidate's page. Each method runs in the caller's unit of work."""
 from __future__ import annotations
 
 from datetime import datetime
+from email.utils import parseaddr
 
 from bot.candidate import answers, notes, requests
 from bot.candidate.itinerary import invites, itinerary
@@ -90,7 +91,8 @@ class CandidateService:
         merged.add("prodid", "-//loopbot//interview loops//EN")
         merged.add("version", "2.0")
         merged.add("method", "PUBLISH")
-        for attachment in invites(items, candidate, settings.mail_from, now):
+        organizer = parseaddr(settings.mail_from)[1]
+        for attachment in invites(items, candidate, organizer, now):
             for event in icalendar.Calendar.from_ical(attachment.content).walk("VEVENT"):
                 merged.add_component(event)
         return merged.to_ical().decode("utf-8")

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 from bot.mail.port import MailRefused, MailUnavailable
 
 DEFAULT_PORTS = {"smtp": 25, "smtps": 465}
+ADDRESS = re.compile(r"[^\s<>@]+@[^\s<>@]+")
 
 
 @dataclass(frozen=True)
@@ -70,16 +72,15 @@ class SmtpMail:
             with self._connect() as server:
                 refused = server.send_message(message)
         except smtplib.SMTPRecipientsRefused as error:
-            raise _by_code(
-                error.recipients and max(c for c, _ in error.recipients.values()),
-                f"recipients refused: {', '.join(error.recipients)}",
-            ) from error
+            code = max(c for c, _ in error.recipients.values())
+            # How many, not who: the reason is stored and logged.
+            raise _by_code(code, f"{code}: {len(error.recipients)} recipient(s) refused") from error
         except smtplib.SMTPResponseException as error:
             raise _by_code(error.smtp_code, _said(error)) from error
         except (smtplib.SMTPException, OSError) as error:
             raise MailUnavailable(f"{type(error).__name__}: {error}") from error
         if refused:  # some recipients took it, some did not: those will not take a retry either
-            raise MailRefused(f"recipients refused: {', '.join(refused)}")
+            raise MailRefused(f"{len(refused)} recipient(s) refused")
 
     def _connect(self) -> smtplib.SMTP:
         a = self.address
@@ -107,7 +108,8 @@ class SmtpMail:
 def _said(error: smtplib.SMTPResponseException) -> str:
     text = error.smtp_error
     text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
-    return f"{error.smtp_code} {text}"
+    # Servers often echo the address; the reason is stored and logged, so it goes.
+    return f"{error.smtp_code} {ADDRESS.sub('<address>', text)[:200]}"
 
 
 def _by_code(code: int, reason: str) -> MailUnavailable | MailRefused:

@@ -214,3 +214,10 @@ def test_starttls_then_login(tmp_path):
         "s3cret",
     ]
     assert len(sink.received) == 1
+
+
+def test_a_refusal_does_not_name_the_candidate(answering):
+    with pytest.raises(MailRefused) as refused:
+        SmtpMail.from_url(answering("550 <ada@example.com> no such user")).send(_message())
+    assert "ada@example.com" not in str(refused.value)
+    assert str(refused.value).startswith("550")
