@@ -90,6 +90,8 @@ class DecisionService:
             refresh_root(self.config, uow, loop)
         else:
             propose(self.config, uow, loop, next_stage, now, actor=actor)  # refreshes the root
+            if self.config.candidate is not None:
+                self.config.candidate.stage_opened(self.config, uow, loop, next_stage, now, actor)
         return f"Advanced to {following.title}."
 
     def form(self, uow: UnitOfWork, kind: str, stage_id: int, actor: str) -> dict:
@@ -110,6 +112,8 @@ class DecisionService:
         self._close(uow, loop, "declined", now)
         refresh_rollup(self.config, uow, loop, stage, now)
         refresh_root(self.config, uow, loop)
+        if self.config.candidate is not None:
+            self.config.candidate.loop_closed(self.config, uow, loop, "decline", now)
         return "Declined. The recruiter lets the candidate know."
 
     def offer(
@@ -135,6 +139,8 @@ class DecisionService:
                 channel=watcher.slack_user_id,
                 **offer_note(candidate.name, actor, loop.id),
             )
+        if self.config.candidate is not None:
+            self.config.candidate.loop_closed(self.config, uow, loop, "offer_call", now)
         return "Offer recorded."
 
     def offer_details(self, uow: UnitOfWork, loop_id: int, actor: str) -> dict:

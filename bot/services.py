@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.candidate.service import CandidateService
 from bot.clock import Clock
 from bot.decisions import DecisionService
 from bot.feedback import FeedbackService
@@ -29,3 +30,4 @@ class Services:
     pivots: PivotService
     insights: InsightsService
     meetings: MeetingService
+    candidate: CandidateService | None = None

@@ -79,6 +79,12 @@ class Settings:
     calendar_sync_seconds: int = 300
     holidays: tuple[str, ...] = ()
     video_url_template: str | None = None
+    # --- the candidate's side (bot/candidate_settings.py) ---
+    smtp_url: str | None = None
+    mail_from: str | None = None
+    secret_key: str | None = None
+    candidate_scheduling: str = "off"
+    candidate_auto_confirm: bool = False
 
     @property
     def socket_mode(self) -> bool:
@@ -101,6 +107,7 @@ class Settings:
         """Read settings; `env` wins over the .env file (os.environ when None).
         `require_slack=False` is for commands that never talk to Slack (db, roster)."""
         from bot.calendar_settings import calendar_settings  # it builds on this module
+        from bot.candidate_settings import candidate_settings
 
         values: dict[str, str] = {}
         if dotenv is not None and Path(dotenv).is_file():
@@ -153,6 +160,7 @@ class Settings:
             retention_days=read.integer("LOOPBOT_RETENTION_DAYS", 0, 0, 36500),
             public_url=read.optional_url("LOOPBOT_PUBLIC_URL"),
             **calendar_settings(read),
+            **candidate_settings(read),
         )
 
 

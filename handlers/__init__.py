@@ -3,7 +3,7 @@
 from slack_bolt import App
 
 from bot.services import Services
-from handlers import actions, commands, events, views
+from handlers import actions, candidate_slack, commands, events, views
 
 
 def register(app: App, services: Services) -> None:
@@ -11,3 +11,4 @@ def register(app: App, services: Services) -> None:
     actions.register(app, services)
     views.register(app, services)
     events.register(app, services)
+    candidate_slack.register(app, services)

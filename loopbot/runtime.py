@@ -22,6 +22,8 @@ import handlers
 from bot.app import create_bolt_app
 from bot.calendars.factory import make_calendar
 from bot.calendars.port import CalendarPort
+from bot.candidate.requests import remind_overdue as remind_candidates
+from bot.candidate.service import CandidateService
 from bot.clock import Clock, SystemClock
 from bot.decisions import DecisionService
 from bot.erasure import forget_expired
@@ -43,7 +45,9 @@ from bot.scheduler import PromptScheduler
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack_client import make_web_client
+from handlers.candidate_page import candidate_page
 from loopbot.calendar_push import CalendarPush
+from loopbot.candidate_mail import candidate_side, register_mail
 from loopbot.health import Health
 from loopbot.leader import LeaderElection
 from loopbot.web import HttpServer, make_wsgi_app
@@ -90,6 +94,7 @@ class Runtime:
                 on_rate_limited=self.metrics.slack_rate_limited.inc,
             ),
         )
+        register_mail(settings, transports)
         self.sender = OutboxSender(
             self.uow,
             transports,
@@ -103,6 +108,7 @@ class Runtime:
             settings.recruiting_channel,
             settings.default_tz,
             hold_lifetime=timedelta(hours=settings.hold_hours),
+            candidate=candidate_side(settings),
         )
         self.config = config
         self.services = Services(
@@ -114,6 +120,7 @@ class Runtime:
             feedback=FeedbackService(config),
             decisions=DecisionService(config),
             pivots=PivotService(config),
+            candidate=CandidateService(config) if config.candidate is not None else None,
             insights=InsightsService(
                 templates,
                 default_tz=settings.default_tz,
@@ -284,6 +291,7 @@ class Runtime:
             uow.requests.forget_before(utcnow() - RETRY_KEYS_KEPT)
             uow.outbox.shed_payloads(utcnow() - SENT_BODIES_KEPT)
             proposals.expire_overdue(self.config, uow, self.clock.now())
+            remind_candidates(self.config, uow, self.clock.now())
             uow.commit()
         self.forget_expired()
         if self.calendar_push is not None and self._push_opened:
@@ -307,6 +315,7 @@ class Runtime:
         fired = self.scheduler.run_due(self.clock.now())
         with self.uow() as uow:
             proposals.expire_overdue(self.config, uow, self.clock.now())
+            remind_candidates(self.config, uow, self.clock.now())
             uow.commit()
         return fired
 
@@ -320,6 +329,9 @@ class Runtime:
             self.settings.signing_secret,
             calendar_push=self.calendar_push,
             calendar_changed=self.calendar_changed,
+            candidate_page=(
+                candidate_page(self.services) if self.services.candidate is not None else None
+            ),
         )
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> str:

@@ -1,6 +1,7 @@
 """HTTP: one Request URL for Slack (`/slack/events`), `/healthz`, `/metrics` and, when
 `LOOPBOT_PUBLIC_URL` is set with Google or Microsoft calendars, the provider's push
-notifications (`/calendar/google`, `/calendar/microsoft`), served by waitress.
+notifications (`/calendar/google`, `/calendar/microsoft`), and the candidate's page (`/c/…`)
+when candidate mail is on, served by waitress.
 
 A body Bolt cannot even parse (not JSON where JSON is due, a `payload` that is not an object)
 is answered 400 here; Bolt's own failures on malformed bodies are turned into 400 by the
@@ -28,6 +29,7 @@ from loopbot.calendar_push import CalendarPush
 from loopbot.calendar_routes import CalendarChanged, calendar_route
 
 SLACK_PATH = "/slack/events"
+CANDIDATE_PATH = "/c/"  # the candidate's page (handlers/candidate_page.py)
 MAX_BODY = 1 << 20  # Slack's payloads are far smaller; anything bigger is not from Slack
 log = logging.getLogger("loopbot.web")
 
@@ -85,6 +87,7 @@ def make_wsgi_app(
     *,
     calendar_push: CalendarPush | None = None,
     calendar_changed: CalendarChanged | None = None,
+    candidate_page: Callable | None = None,
 ) -> Callable:
     """`calendar_push`: the channel whose notifications to accept (None: no such route);
     `calendar_changed` is called for each verified change (Runtime.calendar_changed)."""
@@ -105,6 +108,8 @@ def make_wsgi_app(
         method = environ.get("REQUEST_METHOD")
         if calendar is not None and path == calendar_push.path:
             return calendar(environ, start_response)
+        if candidate_page is not None and path.startswith(CANDIDATE_PATH):
+            return candidate_page(environ, start_response)
         if path == "/healthz" and method in ("GET", "HEAD"):
             report = health()
             status = "200 OK" if report.get("ok") else "503 Service Unavailable"

@@ -296,6 +296,26 @@ class CalendarChannel(SQLModel, table=True):
     opened_at: datetime = _when(now=True)
 
 
+class CandidateRequest(SQLModel, table=True):
+    """What loopbot asked a candidate for one stage: their availability, or to pick a time
+    (`mode`). open -> answered (or withdrawn when the stage moved on without them). The
+    candidate's page is reached through a signed link naming the loop and the stage."""
+
+    __tablename__ = "candidate_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    loop_id: int = Field(foreign_key="loop.id", index=True)
+    stage_id: int = Field(foreign_key="stage.id", index=True)
+    mode: str = Field(max_length=16)  # availability | self_schedule
+    status: str = Field(default="open", max_length=16, index=True)
+    sent_by: str = Field(max_length=64)
+    sent_at: datetime = _when(now=True)
+    reminded_at: datetime | None = _when(nullable=True)
+    answered_at: datetime | None = _when(nullable=True)
+    # When the candidate told us about accommodations through this request's page.
+    accommodations_at: datetime | None = _when(nullable=True)
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _refuse_bulk_audit_changes(state):
     # Bulk UPDATE/DELETE statements skip the per-row hooks below; refuse them here.

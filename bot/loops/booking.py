@@ -23,6 +23,8 @@ from bot.outbox import publish
 from storage.models import Interview, Loop, Stage
 from storage.uow import UnitOfWork
 
+CANDIDATE = "candidate"  # the actor of what a candidate does on their own page
+
 
 def confirm(
     config: LoopConfig, uow: UnitOfWork, stage_id: int, version: int, actor: str, now: datetime
@@ -33,6 +35,17 @@ def confirm(
     if stage.proposal["kind"] != "plan":
         raise Conflict("There is no full panel to confirm; pick another time.")
     check_held(stage)
+    _book(config, uow, loop, stage, stage.proposal["slots"], actor, now)
+
+
+def book_proposal(
+    config: LoopConfig, uow: UnitOfWork, stage: Stage, actor: str, now: datetime
+) -> None:
+    """Book the stage's live plan without a person's Confirm (the candidate picked its time,
+    or gave availability with auto-confirm on)."""
+    if stage.status != "proposed" or stage.proposal.get("kind") != "plan":
+        raise Conflict("There is no full panel to book; the recruiter will pick a time.")
+    loop = uow.loops.get(stage.loop_id)
     _book(config, uow, loop, stage, stage.proposal["slots"], actor, now)
 
 
@@ -127,10 +140,18 @@ def _book(
         uow,
         stage.proposal["ref"],
         loop_id=loop.id,
-        **proposal_closed(view, template.title, f"confirmed by <@{actor}>"),
+        **proposal_closed(
+            view,
+            template.title,
+            "booked at the time the candidate picked"
+            if actor == CANDIDATE
+            else f"confirmed by <@{actor}>",
+        ),
     )
     refresh_rollup(config, uow, loop, stage, now)
     refresh_root(config, uow, loop)
+    if config.candidate is not None:
+        config.candidate.itinerary_changed(config, uow, loop, stage, now, "booked")
 
 
 def _clashes(config: LoopConfig, uow: UnitOfWork, slots: list[dict]) -> str | None:

@@ -71,6 +71,10 @@ def decline(
             **thread_note(note),
         )
         refresh_rollup(config, uow, loop, stage, now)
+        if config.candidate is not None:
+            config.candidate.itinerary_changed(
+                config, uow, loop, stage, now, "changed", [interview]
+            )
         return f"Thanks — {new_person.name} takes your slot."
     # Nobody can take the seat at that time: re-plan the whole stage.
     release_dm(uow, view, template, interview, None)
@@ -166,9 +170,15 @@ def replan_stage(
     config: LoopConfig, uow: UnitOfWork, loop: Loop, stage: Stage, now: datetime, why: str
 ) -> None:
     """Cancel what is booked for the stage and send the recruiter a fresh plan."""
+    withdrawn = []
     for interview in uow.loops.interviews(stage.id):
         if interview.status == "confirmed":
             cancel_interview(config, uow, loop, interview, why, now)
+            withdrawn.append(interview)
+        elif interview.status == "declined" and interview.start_at > now:
+            withdrawn.append(interview)  # the candidate's invite for it goes too
+    if config.candidate is not None and withdrawn:
+        config.candidate.itinerary_changed(config, uow, loop, stage, now, "cancelled", withdrawn)
     uow.audit.record("loopbot", "stage_replanned", loop.id, stage=stage.key, why=why)
     stage.status = "pending"
     propose(config, uow, loop, stage, now)

@@ -261,6 +261,8 @@ def create(config: LoopConfig, uow: UnitOfWork, new: NewLoop, actor: str, now: d
     )
     # Proposing also posts the loop's root message, already showing the proposal.
     propose(config, uow, loop, stages[0], now, actor=actor)
+    if config.candidate is not None:
+        config.candidate.stage_opened(config, uow, loop, stages[0], now, actor)
     if actor != new.recruiter:
         enqueue(
             uow,

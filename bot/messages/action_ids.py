@@ -39,3 +39,9 @@ OFFER_DECLINED = "offer_declined"
 # The meeting a pivot adds with the new hiring manager: skipping it (the stage id).
 SKIP_MEETING = "meeting_skip"
 SKIP_MEETING_VIEW = "meeting_skip_form"
+
+# The candidate's side.
+CANDIDATE_SEND = "candidate_send"  # opens the Send to candidate form (value: the stage id)
+CANDIDATE_SEND_VIEW = "candidate_send"
+CANDIDATE_NOTE = "candidate_note"  # opens the note form (value: "loop_id:kind")
+CANDIDATE_NOTE_VIEW = "candidate_note"
