@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.access import Access, Action
 from bot.candidate.itinerary import item_for
 from bot.candidate.mailer import first_name, note_mail
 from bot.candidate.requests import side
 from bot.errors import InputError, InvalidForm, NotFound
 from bot.loops.config import LoopConfig
-from bot.loops.lookups import require_recruiter_or_manager, root_ref
+from bot.loops.lookups import root_ref
 from bot.messages.candidate import note_modal
 from bot.messages.notes import thread_note
 from bot.outbox import enqueue
@@ -33,18 +34,18 @@ TEMPLATES = {
 }
 
 
-def _loop_and_kind(uow: UnitOfWork, meta: str, actor: str):
+def _loop_and_kind(config: LoopConfig, uow: UnitOfWork, meta: str, actor: str):
     loop_id, _, kind = meta.partition(":")
     loop = uow.loops.get(int(loop_id)) if loop_id.isdigit() else None
     if loop is None or kind not in TEMPLATES:
         raise NotFound("That note refers to a loop loopbot does not know; use the latest message.")
-    require_recruiter_or_manager(uow, loop, actor)
+    Access(uow, config.templates).require(actor, Action.CONTACT_CANDIDATE, loop)
     return loop, kind
 
 
 def form(config: LoopConfig, uow: UnitOfWork, meta: str, actor: str) -> dict:
     side(config)
-    loop, kind = _loop_and_kind(uow, meta, actor)
+    loop, kind = _loop_and_kind(config, uow, meta, actor)
     candidate = uow.loops.candidate(loop.candidate_id)
     recruiter = uow.interviewers.get(loop.recruiter_id)
     subject, body = TEMPLATES[kind]
@@ -68,7 +69,7 @@ def send(
     request_key: str,
 ) -> None:
     candidate_side = side(config)
-    loop, kind = _loop_and_kind(uow, meta, actor)
+    loop, kind = _loop_and_kind(config, uow, meta, actor)
     errors = []
     if not subject.strip():
         errors.append(InputError("subject", "the subject is empty", "Your application"))

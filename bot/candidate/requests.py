@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.access import Access, Action
 from bot.candidate.config import CandidateConfig
 from bot.candidate.mailer import request_mail
 from bot.errors import Conflict, NotFound
 from bot.loops.catalog import stage_template
 from bot.loops.config import LoopConfig
-from bot.loops.lookups import require_recruiter_or_manager, root_ref
+from bot.loops.lookups import root_ref
 from bot.messages.notes import recruiter_note, thread_note
 from bot.outbox import enqueue
 from storage.candidate_requests import CandidateRequests
@@ -93,7 +94,7 @@ def ask_by_recruiter(
     if stage is None:
         raise NotFound("That stage no longer exists.")
     loop = uow.loops.get(stage.loop_id)
-    require_recruiter_or_manager(uow, loop, actor)
+    Access(uow, config.templates).require(actor, Action.CONTACT_CANDIDATE, loop)
     ask(config, uow, loop, stage, mode, actor, now)
     return f"Sent: the candidate can {MODES[mode]} from the link in their email."
 

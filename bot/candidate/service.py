@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from email.utils import parseaddr
 
+from bot.access import Access, Action
 from bot.candidate import answers, notes, requests
 from bot.candidate.itinerary import invites, itinerary
 from bot.candidate.links import BadLink, LinkTarget
@@ -13,7 +14,7 @@ from bot.candidate.page import CandidatePage, page, windows_from_grid
 from bot.errors import InputError, InvalidForm, NotFound
 from bot.loops.catalog import stage_template
 from bot.loops.config import LoopConfig
-from bot.loops.lookups import as_datetime, require_recruiter_or_manager
+from bot.loops.lookups import as_datetime
 from bot.messages.candidate import send_modal
 from storage.uow import UnitOfWork
 
@@ -34,7 +35,7 @@ class CandidateService:
         if stage is None:
             raise NotFound("That stage no longer exists.")
         loop = uow.loops.get(stage.loop_id)
-        require_recruiter_or_manager(uow, loop, actor)
+        Access(uow, self.config.templates).require(actor, Action.CONTACT_CANDIDATE, loop)
         candidate = uow.loops.candidate(loop.candidate_id)
         title = stage_template(self.config.templates, loop, stage.key).title
         return send_modal(stage.id, candidate.name, title, candidate.email)
