@@ -180,6 +180,8 @@ class FeedbackService:
 
     def _panel_interview(self, uow: UnitOfWork, stage_id: int, actor: str) -> Interview | None:
         for interview in uow.loops.interviews(stage_id):
+            if interview.trainee_mode:
+                continue  # a trainee's practice feedback opens nobody's view of the panel's
             if uow.interviewers.get(interview.interviewer_id).slack_user_id == actor:
                 return interview
         return None

@@ -20,6 +20,7 @@ from storage.holds import Holds
 from storage.insights import InsightQueries
 from storage.models import Feedback, Hold, Interview, utcnow
 from storage.repositories import Audit, Interviewers, Loops, Outbox, Requests
+from storage.trainees import Trainees
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ class UnitOfWork:
         self.holds = Holds(self.session)
         self.calendar_channels = CalendarChannels(self.session)
         self.insights = InsightQueries(self.session)
+        self.trainees = Trainees(self.session)
         self.changed_interviews = set()
         self.changed_holds = set()
         event.listen(self.session, "after_flush", self._note_changes)

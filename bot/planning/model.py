@@ -135,6 +135,8 @@ class Plan:
     stage_key: str
     slots: tuple[Slot, ...]
     warnings: tuple[str, ...] = ()
+    # Trainees sitting in beside the panel (bot/planning/trainees.py): extra, never needed.
+    trainees: tuple = ()
 
 
 @dataclass(frozen=True)
