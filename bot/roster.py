@@ -15,6 +15,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.planning.trainees import MODES as TRAINEE_MODES
+
 COLUMNS = (
     "slack_user_id",
     "name",
@@ -26,6 +28,8 @@ COLUMNS = (
     "working_hours",
     "working_days",
     "weekly_cap",
+    "daily_cap",
+    "trainee",
 )
 REQUIRED = ("slack_user_id", "name", "roles")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -46,6 +50,9 @@ class RosterEntry:
     work_end: str = "17:00"
     work_days: tuple[int, ...] = (0, 1, 2, 3, 4)
     weekly_cap: int = 5
+    daily_cap: int | None = None
+    # In training: (interview type, mode) pairs, from a cell like "coding:shadow".
+    trainee: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -158,6 +165,8 @@ class _Row:
         start, end = self.hours()
         days = self.days()
         cap = self.cap()
+        daily = self.daily_cap()
+        training = self.training(types)
         if not self.ok:
             return None
         return RosterEntry(
@@ -172,6 +181,8 @@ class _Row:
             work_end=end,
             work_days=days,
             weekly_cap=cap,
+            daily_cap=daily,
+            trainee=training,
         )
 
     def listed(self, column: str, known: Collection[str], what: str) -> tuple[str, ...]:
@@ -227,6 +238,30 @@ class _Row:
             return 5
         return int(raw)
 
+    def daily_cap(self) -> int | None:
+        raw = self.cells.get("daily_cap") or ""
+        if not raw:
+            return None
+        if not re.fullmatch(r"[0-9]+", raw) or int(raw) > 12:
+            self.fail("daily_cap", f"{raw!r} is not a whole number of interviews a day (0-12)")
+            return None
+        return int(raw)
+
+    def training(self, types: Collection[str]) -> tuple[tuple[str, str], ...]:
+        pairs = []
+        for part in _split(self.cells.get("trainee", "")):
+            kind, _, mode = part.partition(":")
+            mode = mode or "shadow"
+            if kind not in types or mode not in TRAINEE_MODES:
+                self.fail(
+                    "trainee",
+                    f"{part!r} is not like coding:shadow or system_design:reverse_shadow "
+                    "(a known interview type, then shadow or reverse_shadow)",
+                )
+                continue
+            pairs.append((kind, mode))
+        return tuple(pairs)
+
 
 def _split(cell: str) -> Iterable[str]:
     return (part.strip() for part in cell.split(";") if part.strip())
@@ -256,6 +291,8 @@ def write_roster(entries: Iterable[RosterEntry]) -> str:
                 f"{e.work_start}-{e.work_end}",
                 format_days(e.work_days),
                 e.weekly_cap,
+                "" if e.daily_cap is None else e.daily_cap,
+                ";".join(f"{kind}:{mode}" for kind, mode in e.trainee),
             ]
         )
     return out.getvalue()

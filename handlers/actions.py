@@ -23,6 +23,13 @@ def register(app: App, services: Services) -> None:
         ),
         # An interviewer's DM: the interview id.
         action_ids.CANT_MAKE_IT: lambda uow, now, who, v: loops.decline(uow, *ids(v, 1), who, now),
+        # A lead's sign-off on a trainee who sat in: the trainee's interview id.
+        action_ids.TRAINEE_POSITIVE: lambda uow, now, who, v: feedback.sign_off(
+            uow, *ids(v, 1), "positive", who, now
+        ),
+        action_ids.TRAINEE_NOT_YET: lambda uow, now, who, v: feedback.sign_off(
+            uow, *ids(v, 1), "not_yet", who, now
+        ),
         # The decision thread: the stage id.
         action_ids.ADVANCE: lambda uow, now, who, v: decisions.advance(uow, *ids(v, 1), who, now),
         action_ids.DECLINE: lambda uow, now, who, v: decisions.decline(uow, *ids(v, 1), who, now),

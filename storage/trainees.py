@@ -24,6 +24,12 @@ class Trainees:
         )
         return self.session.exec(query).first()
 
+    def graduated_types(self, interviewer_id: int) -> list[str]:
+        query = select(Trainee.interview_type).where(
+            Trainee.interviewer_id == interviewer_id, Trainee.graduated_at.is_not(None)
+        )
+        return list(self.session.exec(query))
+
     def add(self, trainee: Trainee) -> Trainee:
         self.session.add(trainee)
         self.session.flush()

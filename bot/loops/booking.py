@@ -15,6 +15,7 @@ from bot.loops.lookups import as_datetime, require_recruiter_or_manager
 from bot.loops.plan_requests import find_replacement
 from bot.loops.proposals import check_held, check_version, propose, send_proposal
 from bot.loops.thread import refresh_rollup, refresh_root
+from bot.loops.training_seats import seat_trainees
 from bot.loops.views import loop_view
 from bot.messages.forms import replan_modal
 from bot.messages.proposal import proposal_closed
@@ -115,6 +116,8 @@ def _book(
     stage.status = "scheduled"
     uow.session.add(stage)
     holds.book(config, uow, stage, interviews, now)
+    if template.kind == "meeting":
+        interviews += seat_trainees(uow, stage, interviews, stage.proposal.get("trainees", []))
     view = loop_view(config.templates, uow, loop)
     due = interviews[0].end_at if template.kind == "take_home" else None
     for interview in interviews:

@@ -15,6 +15,7 @@ from bot.planning.model import Accommodation, Booking, Interval, Plan
 from bot.planning.model import Interviewer as PlanningInterviewer
 from bot.planning.planner import PlanRequest, plan_stage
 from bot.planning.templates import SeatTemplate, StageTemplate
+from bot.planning.trainees import trainees_for
 from storage.models import Loop, Stage
 from storage.uow import UnitOfWork
 
@@ -75,6 +76,11 @@ def stage_request(
         fixed={"hiring_manager": loop.hiring_manager_id, "recruiter": loop.recruiter_id},
         accommodation=Accommodation(loop.extra_minutes_per_interview, loop.extra_break_minutes),
         allow_repeat=True,
+        min_notice=config.templates.planning.min_notice,
+        rules=config.templates.planning,
+        trainees=trainees_for(
+            [(t.interviewer_id, t.interview_type, t.mode) for t in uow.trainees.in_training()]
+        ),
     )
 
 
@@ -160,6 +166,7 @@ def find_replacement(
         alternative_days=0,
         allow_repeat=False,
         exact_start=True,
+        trainees=(),
     )
     if template.kind == "take_home":
         request = replace(request, not_before=start, min_notice=timedelta(0))

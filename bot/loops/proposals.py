@@ -13,6 +13,7 @@ from bot.loops.config import LoopConfig
 from bot.loops.lookups import as_datetime, loop_availability, proposal_ref, slot_json
 from bot.loops.plan_requests import stage_request
 from bot.loops.thread import refresh_root
+from bot.loops.training_seats import trainee_json, trainee_lines
 from bot.loops.views import loop_view, slot_views
 from bot.messages.proposal import no_plan_message, proposal_closed, proposal_message
 from bot.outbox import publish
@@ -46,6 +47,7 @@ def propose(
             "kind": "plan",
             "slots": [slot_json(s) for s in result.slots],
             "warnings": list(result.warnings),
+            "trainees": [trainee_json(t) for t in result.trainees],
         }
         if template.kind == "meeting":
             until = holds.place(config, uow, stage, version, result.slots, now)
@@ -107,6 +109,7 @@ def send_proposal(
             take_home_due=due,
             held_until=as_datetime(held) if held else None,
             expired=bool(proposal.get("expired")),
+            trainees=trainee_lines(uow, proposal.get("trainees", [])),
         )
     else:
         body = no_plan_message(

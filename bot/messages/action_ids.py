@@ -23,6 +23,10 @@ CANT_MAKE_IT = "interview_decline"
 FEEDBACK_OPEN = "feedback_open"
 FEEDBACK_VIEW = "feedback_view"
 
+# Interviewer training: the lead's sign-off (value: the trainee's interview id).
+TRAINEE_POSITIVE = "trainee_sign_off_positive"
+TRAINEE_NOT_YET = "trainee_sign_off_not_yet"
+
 # The loop's thread.
 PIVOT = "loop_pivot"
 ADVANCE = "decision_advance"

@@ -31,6 +31,7 @@ def proposal_message(
     take_home_due: datetime | None = None,
     held_until: datetime | None = None,
     expired: bool = False,
+    trainees: Sequence[str] = (),
 ) -> dict:
     """The proposed panel with Confirm, Swap and Pick another time. While its times are held
     it says until when; once the hold has run out it is marked expired and only Pick another
@@ -51,6 +52,8 @@ def proposal_message(
         for index, line in enumerate(_slot_lines(slots)):
             swap = None if expired else button("Swap", action_ids.SWAP, f"{value}:{index}")
             blocks.append(section(line, swap))
+    for line in trainees:
+        blocks.append(context(f":seedling: {line}"))
     for warning in warnings:
         blocks.append(context(f":warning: {escape(warning)}"))
     if loop.accommodations:

@@ -37,7 +37,9 @@ def planning_rules(checks: FieldChecks, raw: Any) -> PlanningRules:
     latest = table.get("latest_start")
     lunch = table.get("lunch")
     if lunch is not None and (not isinstance(lunch, list) or len(lunch) != 2):
-        raise checks.fail((*path, "lunch"), 'lunch must be a pair of times, e.g. ["12:00", "13:00"]')
+        raise checks.fail(
+            (*path, "lunch"), 'lunch must be a pair of times, e.g. ["12:00", "13:00"]'
+        )
     try:
         return PlanningRules(
             min_notice_hours=checks.integer(table, "min_notice_hours", path, 12),

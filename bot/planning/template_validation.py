@@ -8,8 +8,8 @@ from typing import Any
 
 from bot.planning.model import Accommodation
 from bot.planning.template_fields import FieldChecks
-from bot.planning.template_source import PathKey, TemplateSource
 from bot.planning.template_rules import planning_rules, training_rules
+from bot.planning.template_source import PathKey, TemplateSource
 from bot.planning.templates import (
     Pool,
     SeatTemplate,

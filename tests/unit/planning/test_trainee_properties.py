@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from bot.planning.free_busy import FreeBusy
@@ -16,7 +16,7 @@ from bot.planning.planner import PlanRequest, plan_stage
 from bot.planning.templates import SeatTemplate, StageTemplate
 from bot.planning.trainees import MODES, GraduationRule, Trainee
 
-from .strategies import TYPES, requests
+from .strategies import TYPES, ZONES, requests
 
 SETTINGS = settings(max_examples=120, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
@@ -25,16 +25,24 @@ SETTINGS = settings(max_examples=120, deadline=None,
 @st.composite
 def with_trainees(draw, relaxed: bool = False) -> PlanRequest:
     request = draw(requests(relaxed=relaxed))
+    # Trainees are mostly people who interview nothing yet: add a few, free most of the day.
+    extra = [
+        Interviewer(pid, f"T{pid}", frozenset({"engineer"}), frozenset({"core"}), frozenset(),
+                    draw(st.sampled_from(ZONES)), time(0), time(23, 45), frozenset(range(7)),
+                    weekly_cap=draw(st.integers(0, 2)))
+        for pid in range(100, 100 + draw(st.integers(1, 3)))
+    ]  # fmt: skip
+    request = replace(request, roster=[*request.roster, *extra])
     ids = [p.id for p in request.roster]
     trainees = draw(
         st.lists(
             st.builds(
                 Trainee,
-                st.sampled_from(ids),
+                st.sampled_from(ids) | st.sampled_from([p.id for p in extra]),
                 st.sampled_from(TYPES),
                 st.sampled_from(MODES),
             ),
-            max_size=4,
+            max_size=6,
         )
     )
     return replace(request, trainees=tuple(trainees))
@@ -58,6 +66,7 @@ def test_trainee_seats_keep_every_training_rule(request):
     result = plan_stage(request)
     if not isinstance(result, Plan):
         return
+    event("trainee seated" if result.trainees else "no trainee seated")
     panel = {slot.interviewer_id for slot in result.slots}
     per_interview: dict[tuple, int] = {}
     seen: set[int] = set()
