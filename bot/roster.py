@@ -275,24 +275,30 @@ def format_days(days: Iterable[int]) -> str:
 
 
 def write_roster(entries: Iterable[RosterEntry]) -> str:
+    """The roster as CSV; the optional columns (daily_cap, trainee) only when someone has one."""
+    entries = list(entries)
+    optional = {
+        "daily_cap": any(e.daily_cap is not None for e in entries),
+        "trainee": any(e.trainee for e in entries),
+    }
+    columns = [c for c in COLUMNS if optional.get(c, True)]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     for e in entries:
-        writer.writerow(
-            [
-                e.slack_user_id,
-                e.name,
-                e.email or "",
-                ";".join(e.roles),
-                ";".join(e.teams),
-                ";".join(e.interview_types),
-                e.tz or "",
-                f"{e.work_start}-{e.work_end}",
-                format_days(e.work_days),
-                e.weekly_cap,
-                "" if e.daily_cap is None else e.daily_cap,
-                ";".join(f"{kind}:{mode}" for kind, mode in e.trainee),
-            ]
-        )
+        cells = {
+            "slack_user_id": e.slack_user_id,
+            "name": e.name,
+            "email": e.email or "",
+            "roles": ";".join(e.roles),
+            "teams": ";".join(e.teams),
+            "interview_types": ";".join(e.interview_types),
+            "tz": e.tz or "",
+            "working_hours": f"{e.work_start}-{e.work_end}",
+            "working_days": format_days(e.work_days),
+            "weekly_cap": e.weekly_cap,
+            "daily_cap": "" if e.daily_cap is None else e.daily_cap,
+            "trainee": ";".join(f"{kind}:{mode}" for kind, mode in e.trainee),
+        }
+        writer.writerow([cells[c] for c in columns])
     return out.getvalue()
