@@ -4,7 +4,6 @@ write_roster → parse_roster is lossless."""
 from __future__ import annotations
 
 from dataclasses import replace
-
 from pathlib import Path
 
 import pytest
