@@ -22,7 +22,11 @@ from storage.uow import UnitOfWork
 BOOKING_HORIZON = timedelta(days=45)
 
 
-def planning_roster(default_tz: str, uow: UnitOfWork, now: datetime) -> list[PlanningInterviewer]:
+def planning_roster(
+    default_tz: str, uow: UnitOfWork, now: datetime, daily_cap: int | None = None
+) -> list[PlanningInterviewer]:
+    """The roster as the planner sees it; `daily_cap` is the templates' default for people
+    the roster gives none."""
     stats = uow.loops.interview_stats(now)
     people = []
     for p in uow.interviewers.all():
@@ -39,6 +43,7 @@ def planning_roster(default_tz: str, uow: UnitOfWork, now: datetime) -> list[Pla
                 work_end=time.fromisoformat(p.work_end),
                 work_days=frozenset(p.work_days),
                 weekly_cap=p.weekly_cap,
+                daily_cap=p.daily_cap if p.daily_cap is not None else daily_cap,
                 last_interviewed_at=last,
                 interviews_total=total,
             )
@@ -55,7 +60,7 @@ def stage_request(
     windows: Sequence[Interval],
     now: datetime,
 ) -> PlanRequest:
-    roster = planning_roster(config.default_tz, uow, now)
+    roster = planning_roster(config.default_tz, uow, now, config.templates.planning.daily_cap)
     horizon_start = now - timedelta(days=8)
     bookings = [
         Booking(i.interviewer_id, i.start_at, i.end_at)

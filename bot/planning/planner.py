@@ -86,8 +86,10 @@ def _plan_meeting(search: PanelSearch) -> Plan | NoPlan:
                 Alternative(
                     "relaxed_cap",
                     relaxed,
-                    "Only possible over someone's weekly interview cap: "
-                    + "; ".join(w for w in relaxed.warnings if "weekly cap" in w),
+                    "Only possible over someone's interview cap: "
+                    + "; ".join(
+                        w for w in relaxed.warnings if "weekly cap" in w or "daily cap" in w
+                    ),
                 )
             )
     return NoPlan(search.stage.key, tuple(shortages(search)), tuple(alternatives))

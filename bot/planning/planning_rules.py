@@ -16,12 +16,16 @@ class PlanningRules:
     latest_start: time | None = None
     # A local window (the candidate's zone) no interview block may overlap; None: no lunch.
     lunch: tuple[time, time] | None = None
+    # The daily interview cap for people the roster gives none; None: no daily cap.
+    daily_cap: int | None = None
 
     def __post_init__(self) -> None:
         if self.min_notice_hours < 0:
             raise ValueError("min_notice_hours cannot be negative")
         if not 0 < self.slot_minutes <= 60 or 60 % self.slot_minutes:
             raise ValueError("slot_minutes must divide an hour: 5, 10, 15, 20, 30 or 60")
+        if self.daily_cap is not None and self.daily_cap < 0:
+            raise ValueError("daily_cap cannot be negative")
         if self.lunch is not None and self.lunch[1] <= self.lunch[0]:
             raise ValueError("the lunch window must end after it starts")
 

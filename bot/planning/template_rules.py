@@ -12,7 +12,7 @@ from bot.planning.trainees import GraduationRule, TrainingRules
 
 RULE_KEYS = ("shadow", "reverse_shadow")
 TRAINING_KEYS = (*RULE_KEYS, "interview_types")
-PLANNING_KEYS = ("min_notice_hours", "slot_minutes", "latest_start", "lunch")
+PLANNING_KEYS = ("min_notice_hours", "slot_minutes", "latest_start", "lunch", "daily_cap")
 
 
 def training_rules(checks: FieldChecks, raw: Any, interview_types: tuple[str, ...]):
@@ -45,6 +45,9 @@ def planning_rules(checks: FieldChecks, raw: Any) -> PlanningRules:
             min_notice_hours=checks.integer(table, "min_notice_hours", path, 12),
             slot_minutes=checks.integer(table, "slot_minutes", path, 15, lo=1),
             latest_start=_clock(checks, latest, (*path, "latest_start")),
+            daily_cap=(
+                checks.integer(table, "daily_cap", path, 0) if "daily_cap" in table else None
+            ),
             lunch=None if lunch is None else (
                 _clock(checks, lunch[0], (*path, "lunch")),
                 _clock(checks, lunch[1], (*path, "lunch")),
