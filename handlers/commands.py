@@ -21,6 +21,16 @@ def register(app: App, services: Services) -> None:
 
     register_pools(app, services)
     register_insights(app, services)
+    register_load(app, services)
+
+
+def register_load(app: App, services: Services) -> None:
+    @app.command("/loop-load")
+    def show_load(ack, command, respond):
+        ack()
+        with services.uow() as uow:
+            overview = services.loops.load(uow, command.get("text", ""), services.clock.now())
+        answer(respond, response_type="ephemeral", **overview)
 
 
 def register_pools(app: App, services: Services) -> None:

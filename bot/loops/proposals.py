@@ -17,6 +17,7 @@ from bot.loops.training_seats import trainee_json, trainee_lines
 from bot.loops.views import loop_view, slot_views
 from bot.messages.proposal import no_plan_message, proposal_closed, proposal_message
 from bot.outbox import publish
+from bot.planning.load import cap_notes
 from bot.planning.model import Interval, NoPlan, Plan
 from bot.planning.planner import plan_stage
 from bot.planning.templates import StageTemplate, TemplateBook
@@ -37,7 +38,8 @@ def propose(
     template = stage_template(config.templates, loop, stage.key)
     windows = list(availability) if availability is not None else loop_availability(loop)
     holds.release(uow, stage, "a fresh plan", now)
-    result = plan_stage(stage_request(config, uow, loop, stage, template, windows, now))
+    request = stage_request(config, uow, loop, stage, template, windows, now)
+    result = plan_stage(request)
     version = int(stage.proposal.get("version", 0)) + 1
     # A live proposal is edited in place; after a booking fell through, a new one is posted.
     live_ref = stage.proposal.get("ref") if stage.status == "proposed" else None
@@ -48,6 +50,7 @@ def propose(
             "slots": [slot_json(s) for s in result.slots],
             "warnings": list(result.warnings),
             "trainees": [trainee_json(t) for t in result.trainees],
+            "load": cap_notes(request.roster, request.bookings, result),
         }
         if template.kind == "meeting":
             until = holds.place(config, uow, stage, version, result.slots, now)
@@ -110,6 +113,7 @@ def send_proposal(
             held_until=as_datetime(held) if held else None,
             expired=bool(proposal.get("expired")),
             trainees=trainee_lines(uow, proposal.get("trainees", [])),
+            load=proposal.get("load", []),
         )
     else:
         body = no_plan_message(

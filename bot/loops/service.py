@@ -11,6 +11,7 @@ from bot.loops import booking, changes, creation
 from bot.loops.catalog import technical_formats
 from bot.loops.config import LoopConfig
 from bot.loops.creation import NewLoop
+from bot.loops.load import load_overview
 from bot.loops.lookups import team_manager, teams
 from storage.uow import UnitOfWork
 
@@ -35,6 +36,10 @@ class LoopService:
 
     def create(self, uow: UnitOfWork, new: NewLoop, actor: str, now: datetime) -> int:
         return creation.create(self.config, uow, new, actor, now)
+
+    def load(self, uow: UnitOfWork, text: str, now: datetime) -> dict:
+        """/loop-load [team]: the team's load this week and next."""
+        return load_overview(self.config, uow, text, now)
 
     # --- the recruiter's proposal ------------------------------------------------------------
 

@@ -32,6 +32,7 @@ def proposal_message(
     held_until: datetime | None = None,
     expired: bool = False,
     trainees: Sequence[str] = (),
+    load: Sequence[str] = (),
 ) -> dict:
     """The proposed panel with Confirm, Swap and Pick another time. While its times are held
     it says until when; once the hold has run out it is marked expired and only Pick another
@@ -54,6 +55,8 @@ def proposal_message(
             blocks.append(section(line, swap))
     for line in trainees:
         blocks.append(context(f":seedling: {line}"))
+    if load:
+        blocks.append(context(f":bar_chart: {escape('; '.join(load))}"))
     for warning in warnings:
         blocks.append(context(f":warning: {escape(warning)}"))
     if loop.accommodations:
