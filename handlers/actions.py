@@ -21,6 +21,10 @@ def register(app: App, services: Services) -> None:
         action_ids.USE_ALTERNATIVE: lambda uow, now, who, v: loops.use_alternative(
             uow, *ids(v, 3), who, now
         ),
+        # A held stage: the stage id.
+        action_ids.STAGE_RESUME: lambda uow, now, who, v: loops.resume_stage(
+            uow, *ids(v, 1), who, now
+        ),
         # An interviewer's DM: the interview id.
         action_ids.CANT_MAKE_IT: lambda uow, now, who, v: loops.decline(uow, *ids(v, 1), who, now),
         # A lead's sign-off on a trainee who sat in: the trainee's interview id.
@@ -42,6 +46,16 @@ def register(app: App, services: Services) -> None:
             uow, *ids(v, 1), who, now
         ),
         action_ids.PIVOT: lambda uow, now, who, v: pivots.form(uow, *ids(v, 1), who),  # the loop id
+        # A booked stage's controls: the stage id; each asks for a reason.
+        action_ids.STAGE_RESCHEDULE: lambda uow, now, who, v: loops.stage_control_form(
+            uow, *ids(v, 1), "reschedule", who
+        ),
+        action_ids.STAGE_HOLD: lambda uow, now, who, v: loops.stage_control_form(
+            uow, *ids(v, 1), "hold", who
+        ),
+        action_ids.STAGE_CANCEL: lambda uow, now, who, v: loops.stage_control_form(
+            uow, *ids(v, 1), "cancel", who
+        ),
     }
     for action_id, work in changes.items():
         on_click(app, services, action_id, work)

@@ -51,6 +51,15 @@ def register(app: App, services: Services) -> None:
     on_submit(
         app,
         services,
+        action_ids.STAGE_CONTROL_VIEW,
+        "reason",
+        lambda uow, now, who, meta, values: services.loops.change_stage(
+            uow, *parse_ids(meta, 2), values.get("reason", ""), who, now
+        ),
+    )
+    on_submit(
+        app,
+        services,
         action_ids.FEEDBACK_VIEW_CALLBACK,
         "notes",
         lambda uow, now, who, meta, values: services.feedback.submit(

@@ -19,6 +19,7 @@ from bot.loops.training_seats import seat_trainees
 from bot.loops.views import loop_view
 from bot.messages.forms import replan_modal
 from bot.messages.proposal import proposal_closed
+from bot.messages.stage_controls import booked_message
 from bot.outbox import publish
 from storage.models import Interview, Loop, Stage
 from storage.uow import UnitOfWork
@@ -125,12 +126,10 @@ def _book(
     uow.audit.record(
         actor, "stage_booked", loop.id, stage=stage.key, interviews=[i.id for i in interviews]
     )
-    publish(
-        uow,
-        stage.proposal["ref"],
-        loop_id=loop.id,
-        **proposal_closed(view, template.title, f"confirmed by <@{actor}>"),
-    )
+    closed = proposal_closed(view, template.title, f"confirmed by <@{actor}>")
+    if template.kind == "meeting":
+        closed = booked_message(closed, stage.id)
+    publish(uow, stage.proposal["ref"], loop_id=loop.id, **closed)
     refresh_rollup(config, uow, loop, stage, now)
     refresh_root(config, uow, loop)
 

@@ -4,6 +4,7 @@ check that a click acts on the proposal as it stands."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from bot.errors import Conflict, NotFound
@@ -33,12 +34,16 @@ def propose(
     now: datetime,
     actor: str = "loopbot",
     availability: Sequence[Interval] | None = None,
+    keep: frozenset[int] = frozenset(),
 ) -> None:
-    """Plan `stage` and send the recruiter the proposal (or what is missing)."""
+    """Plan `stage` and send the recruiter the proposal (or what is missing); `keep` are
+    people tried first for their seats (a rescheduled stage keeps whoever can stay)."""
     template = stage_template(config.templates, loop, stage.key)
     windows = list(availability) if availability is not None else loop_availability(loop)
     holds.release(uow, stage, "a fresh plan", now)
-    request = stage_request(config, uow, loop, stage, template, windows, now)
+    request = replace(
+        stage_request(config, uow, loop, stage, template, windows, now), keep_ids=keep
+    )
     result = plan_stage(request)
     version = int(stage.proposal.get("version", 0)) + 1
     # A live proposal is edited in place; after a booking fell through, a new one is posted.

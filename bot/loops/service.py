@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from bot.loops import booking, changes, creation
+from bot.loops import booking, changes, creation, stage_controls
 from bot.loops.catalog import technical_formats
 from bot.loops.config import LoopConfig
 from bot.loops.creation import NewLoop
@@ -40,6 +40,19 @@ class LoopService:
     def load(self, uow: UnitOfWork, text: str, now: datetime) -> dict:
         """/loop-load [team]: the team's load this week and next."""
         return load_overview(self.config, uow, text, now)
+
+    # --- a booked stage: Reschedule, Hold, Cancel (with a reason), Resume ----------------------
+
+    def stage_control_form(self, uow: UnitOfWork, stage_id: int, kind: str, actor: str) -> dict:
+        return stage_controls.form(self.config, uow, stage_id, kind, actor)
+
+    def change_stage(
+        self, uow: UnitOfWork, stage_id: int, kind: int, reason: str, actor: str, now: datetime
+    ) -> None:
+        stage_controls.change(self.config, uow, stage_id, kind, reason, actor, now)
+
+    def resume_stage(self, uow: UnitOfWork, stage_id: int, actor: str, now: datetime) -> None:
+        stage_controls.resume(self.config, uow, stage_id, actor, now)
 
     # --- the recruiter's proposal ------------------------------------------------------------
 

@@ -18,6 +18,13 @@ SWAP = "proposal_swap"
 PICK_TIME = "proposal_pick_time"
 USE_ALTERNATIVE = "proposal_use_alternative"
 
+# A booked stage's controls (value: the stage id); the form's metadata is "stage:kind".
+STAGE_RESCHEDULE = "stage_reschedule"
+STAGE_HOLD = "stage_hold"
+STAGE_CANCEL = "stage_cancel"
+STAGE_RESUME = "stage_resume"
+STAGE_CONTROL_VIEW = "stage_control"
+
 # An interviewer's DMs.
 CANT_MAKE_IT = "interview_decline"
 FEEDBACK_OPEN = "feedback_open"

@@ -93,7 +93,8 @@ class PanelSearch:
             if teams and not person.teams & teams:
                 continue
             pool.append((person, role))
-        pool.sort(key=lambda pair: self.spread_key(pair[0]))
+        keep = self.request.keep_ids
+        pool.sort(key=lambda pair: (pair[0].id not in keep, *self.spread_key(pair[0])))
         return fixed + pool
 
     def spread_key(self, person: Interviewer) -> tuple[datetime, int, int]:

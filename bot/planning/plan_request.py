@@ -55,6 +55,9 @@ class PlanRequest:
     # The grid, latest start and lunch window (the templates' `[planning]`); the minimum
     # notice is `min_notice` above, which the caller fills from the same rules.
     rules: PlanningRules = PlanningRules()
+    # People to try first for their seats (a rescheduled stage keeps who can stay): tried
+    # before the load-spreading order, never at the cost of a rule.
+    keep_ids: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:
         require_zone(self.candidate_tz, "candidate_tz")

@@ -1,0 +1,87 @@
+"""A booked stage's controls over HTTP: Reschedule keeps whoever can stay, Hold releases the
+bookings until Resume, Cancel ends the stage; each asks for a reason, tells the panel and is
+kept in the audit. A reason left blank is a field error on the form."""
+
+from __future__ import annotations
+
+import json
+
+from storage.models import AuditEvent, Interview
+from tests.scenario.flows import RECRUITER, candidate, rows
+
+
+def booked_round_1(box):
+    box.schedule_loop(RECRUITER, candidate(level="L4"))
+    loop_id = box.loop_id("Ada Lovelace")
+    for key in ("recruiter_screen", "manager_screen", "technical_screen"):
+        stage = box.run_stage(loop_id, key)
+        box.decide(RECRUITER, "decision_advance", stage.id)
+    return loop_id, box.book(loop_id, "round_1")
+
+
+def control(box, stage, action_id: str, reason: str):
+    box.press(RECRUITER, action_id, value=str(stage.id))
+    form = box.last_modal("stage_control")
+    answer = box.submit(RECRUITER, form, {"reason": reason})
+    box.settle()
+    return answer
+
+
+def panel(box, stage_id: int) -> set[int]:
+    return {i.interviewer_id for i in rows(box, Interview)
+            if i.stage_id == stage_id and i.status == "confirmed"}  # fmt: skip
+
+
+def test_reschedule_cancels_the_bookings_and_proposes_again_keeping_the_panel(sandbox):
+    loop_id, stage = booked_round_1(sandbox)
+    before = panel(sandbox, stage.id)
+    answer = control(sandbox, stage, "stage_reschedule", "The candidate asked to move")
+    assert not answer.body
+    stage = sandbox.stage(loop_id, "round_1")
+    assert stage.status == "proposed" and panel(sandbox, stage.id) == set()
+    proposed = {s["interviewer_id"] for s in stage.proposal["slots"]}
+    assert proposed == before, "everyone who could stay was kept"
+    cancelled = [c for c in sandbox.fake.calls_to("chat.postMessage")
+                 if "rescheduled: The candidate asked to move" in json.dumps(c.params)]  # fmt: skip
+    assert len(cancelled) >= len(before)  # each panelist heard why, and the thread too
+    [event] = [e for e in rows(sandbox, AuditEvent) if e.action == "stage_reschedule"]
+    assert event.detail == {"stage": "round_1", "reason": "The candidate asked to move"}
+    sandbox.book(loop_id, "round_1")
+    assert panel(sandbox, stage.id) == before
+
+
+def test_hold_releases_the_bookings_until_resume(sandbox):
+    loop_id, stage = booked_round_1(sandbox)
+    control(sandbox, stage, "stage_hold", "Candidate travelling until the 14th")
+    held = sandbox.stage(loop_id, "round_1")
+    assert held.status == "on_hold" and panel(sandbox, stage.id) == set()
+    root = json.dumps(sandbox.recruiting())
+    assert "on hold" in root
+    sandbox.press(RECRUITER, "stage_resume", value=str(stage.id))
+    resumed = sandbox.stage(loop_id, "round_1")
+    assert resumed.status == "proposed" and resumed.proposal["kind"] == "plan"
+    actions = [e.action for e in rows(sandbox, AuditEvent)]
+    assert "stage_hold" in actions and "stage_resumed" in actions
+
+
+def test_cancel_needs_a_reason_and_ends_the_stage(sandbox):
+    loop_id, stage = booked_round_1(sandbox)
+    refused = control(sandbox, stage, "stage_cancel", "   ")
+    assert refused.json()["errors"]["reason"].startswith("say why")
+    assert sandbox.stage(loop_id, "round_1").status == "scheduled"
+    control(sandbox, stage, "stage_cancel", "Candidate withdrew")
+    assert sandbox.stage(loop_id, "round_1").status == "cancelled"
+    assert panel(sandbox, stage.id) == set()
+    # A cancelled stage cannot be changed again.
+    sandbox.slack.block_action(RECRUITER, "stage_hold", value=str(stage.id))
+    sandbox.settle()
+    said = [c.params.get("text", "") for c in sandbox.fake.calls_to("response_url")]
+    assert any("Only a booked stage" in s for s in said)
+
+
+def test_only_the_loops_recruiter_or_manager_may_change_a_stage(sandbox):
+    _, stage = booked_round_1(sandbox)
+    sandbox.slack.block_action("U0PAY01", "stage_cancel", value=str(stage.id))
+    sandbox.settle()
+    said = [c.params.get("text", "") for c in sandbox.fake.calls_to("response_url")]
+    assert any("Only this loop's recruiter or hiring manager" in s for s in said)
