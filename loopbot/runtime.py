@@ -29,6 +29,7 @@ from bot.feedback import FeedbackService
 from bot.insights.service import InsightsService
 from bot.loops import proposals
 from bot.loops.config import LoopConfig
+from bot.loops.expiry_warnings import warn_expiring
 from bot.loops.service import LoopService
 from bot.metrics import Metrics
 from bot.outbox import OutboxSender, SlackTransport, Transports
@@ -279,6 +280,7 @@ class Runtime:
         with self.uow() as uow:
             uow.requests.forget_before(utcnow() - RETRY_KEYS_KEPT)
             proposals.expire_overdue(self.config, uow, self.clock.now())
+            warn_expiring(self.config, uow, self.clock.now())
             uow.commit()
         if self.calendar_push is not None and self._push_opened:
             self.calendar_push.keep_open()  # renewed a day before it expires
@@ -290,6 +292,7 @@ class Runtime:
         fired = self.scheduler.run_due(self.clock.now())
         with self.uow() as uow:
             proposals.expire_overdue(self.config, uow, self.clock.now())
+            warn_expiring(self.config, uow, self.clock.now())
             uow.commit()
         return fired
 

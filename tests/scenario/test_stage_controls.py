@@ -85,3 +85,28 @@ def test_only_the_loops_recruiter_or_manager_may_change_a_stage(sandbox):
     sandbox.settle()
     said = [c.params.get("text", "") for c in sandbox.fake.calls_to("response_url")]
     assert any("Only this loop's recruiter or hiring manager" in s for s in said)
+
+
+def test_a_proposal_warns_its_recruiter_once_before_its_hold_lapses(sandbox):
+    from datetime import timedelta
+
+    sandbox.schedule_loop(RECRUITER, candidate())
+    stage = sandbox.stage(sandbox.loop_id("Ada Lovelace"), "recruiter_screen")
+    until = stage.proposal["held_until"]
+
+    def warnings() -> list[str]:
+        return [
+            m.get("text", "")
+            for m in sandbox.dms(RECRUITER)
+            if "stops holding" in m.get("text", "")
+        ]
+
+    sandbox.advance_clock(timedelta(hours=2))
+    assert warnings() == []
+    sandbox.advance_clock(timedelta(hours=1, minutes=15))
+    assert len(warnings()) == 1
+    sandbox.advance_clock(timedelta(minutes=20))
+    assert len(warnings()) == 1, "warned once"
+    sandbox.advance_clock(timedelta(hours=1))
+    assert sandbox.stage(stage.loop_id, "recruiter_screen").proposal["expired"]
+    assert until
