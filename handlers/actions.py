@@ -41,6 +41,7 @@ def register(app: App, services: Services) -> None:
     }
     forms = {
         action_ids.PICK_TIME: lambda uow, now, who, v: loops.replan_form(uow, *ids(v, 2), who),
+        action_ids.SWAP_PICK: lambda uow, now, who, v: loops.swap_picker(uow, *ids(v, 2), who, now),
         action_ids.FEEDBACK_OPEN: lambda uow, now, who, v: feedback.form(uow, *ids(v, 1), who, now),
         action_ids.FEEDBACK_VIEW: lambda uow, now, who, v: feedback.panel(
             uow, *ids(v, 1), who, now

@@ -21,6 +21,7 @@ from bot.messages.forms import replan_modal
 from bot.messages.proposal import proposal_closed
 from bot.messages.stage_controls import booked_message
 from bot.outbox import publish
+from bot.planning.model import Plan
 from storage.models import Interview, Loop, Stage
 from storage.uow import UnitOfWork
 
@@ -164,6 +165,23 @@ def swap(
     found = find_replacement(config, uow, loop, stage, old, exclude=panel, now=now)
     if found is None:
         raise Conflict("No one else qualified is free then. Try *Pick another time*.")
+    return apply_swap(config, uow, loop, stage, index, found, actor, now)
+
+
+def apply_swap(
+    config: LoopConfig,
+    uow: UnitOfWork,
+    loop: Loop,
+    stage: Stage,
+    index: int,
+    found: Plan,
+    actor: str,
+    now: datetime,
+) -> str:
+    """Put `found`'s one person in slot `index` of the proposal, with their warnings."""
+    version = int(stage.proposal["version"])
+    slots = list(stage.proposal["slots"])
+    old = slots[index]
     replacement = found.slots[0]
     slots[index] = {**old, "interviewer_id": replacement.interviewer_id}
     old_name = uow.interviewers.get(old["interviewer_id"]).name

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from bot.loops import booking, changes, creation, stage_controls
+from bot.loops import booking, changes, creation, stage_controls, swap_picker
 from bot.loops.catalog import technical_formats
 from bot.loops.config import LoopConfig
 from bot.loops.creation import NewLoop
@@ -70,6 +70,16 @@ class LoopService:
         self, uow: UnitOfWork, stage_id: int, version: int, index: int, actor: str, now: datetime
     ) -> str:
         return booking.swap(self.config, uow, stage_id, version, index, actor, now)
+
+    def swap_picker(
+        self, uow: UnitOfWork, stage_id: int, version: int, actor: str, now: datetime
+    ) -> dict:
+        return swap_picker.picker(self.config, uow, stage_id, version, actor, now)
+
+    def swap_to(
+        self, uow: UnitOfWork, stage_id: int, version: int, choice: str, actor: str, now: datetime
+    ) -> str:
+        return swap_picker.swap_to(self.config, uow, stage_id, version, choice, actor, now)
 
     def replan_form(self, uow: UnitOfWork, stage_id: int, version: int, actor: str) -> dict:
         return booking.replan_form(self.config, uow, stage_id, version, actor)

@@ -17,6 +17,8 @@ CONFIRM = "proposal_confirm"
 SWAP = "proposal_swap"
 PICK_TIME = "proposal_pick_time"
 USE_ALTERNATIVE = "proposal_use_alternative"
+SWAP_PICK = "proposal_swap_pick"  # "Swap with…": a form listing qualified people and their load
+SWAP_PICK_VIEW = "proposal_swap_pick"
 
 # A booked stage's controls (value: the stage id); the form's metadata is "stage:kind".
 STAGE_RESCHEDULE = "stage_reschedule"

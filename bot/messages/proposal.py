@@ -76,6 +76,8 @@ def proposal_message(
             button("Confirm", action_ids.CONFIRM, value, "primary"),
             button("Pick another time", action_ids.PICK_TIME, value),
         ]
+        if take_home_due is None:
+            buttons.append(button("Swap with…", action_ids.SWAP_PICK, value))
     blocks.append({"type": "actions", "block_id": f"proposal:{value}", "elements": buttons})
     status = "Expired" if expired else "Proposed"
     return {"text": f"{status}: {stage_title} for {loop.candidate}", "blocks": blocks}

@@ -110,3 +110,26 @@ def test_a_proposal_warns_its_recruiter_once_before_its_hold_lapses(sandbox):
     sandbox.advance_clock(timedelta(hours=1))
     assert sandbox.stage(stage.loop_id, "recruiter_screen").proposal["expired"]
     assert until
+
+
+def test_swap_with_lists_qualified_people_and_their_load_and_swaps_the_one_picked(sandbox):
+    sandbox.schedule_loop(RECRUITER, candidate())
+    loop_id = sandbox.loop_id("Ada Lovelace")
+    stage = sandbox.stage(loop_id, "recruiter_screen")
+    value = f"{stage.id}:{stage.proposal['version']}"
+    sandbox.press(RECRUITER, "proposal_swap_pick", value=value)
+    form = sandbox.last_modal("proposal_swap_pick")
+    [select] = [b["element"] for b in form["blocks"] if b.get("block_id") == "swap"]
+    labels = {o["value"]: o["text"]["text"] for o in select["options"]}
+    [ravi] = [v for v, label in labels.items() if "Ravi Recruiter" in label]
+    assert labels[ravi] == "Rosa Recruiter → Ravi Recruiter · 0 of 10 that week"
+    stale = sandbox.submit(RECRUITER, form, {"swap": "0:999"})
+    assert "no longer free" in stale.json()["errors"]["swap"]
+    answer = sandbox.submit(RECRUITER, form, {"swap": ravi})
+    assert not answer.body
+    sandbox.settle()
+    swapped = sandbox.stage(loop_id, "recruiter_screen")
+    [slot] = swapped.proposal["slots"]
+    assert slot["interviewer_id"] == int(ravi.split(":")[1])
+    assert swapped.proposal["version"] == stage.proposal["version"] + 1
+    assert "proposal_swapped" in [e.action for e in rows(sandbox, AuditEvent)]
