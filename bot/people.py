@@ -11,11 +11,18 @@ from storage.repositories import replace_roster
 from storage.uow import UnitOfWork
 
 
-def import_roster(uow: UnitOfWork, entries: list[RosterEntry], actor: str) -> tuple[int, int]:
-    """Replace the roster with `entries` in one transaction; returns (added, updated)."""
-    added, updated = replace_roster(uow.session, (Interviewer(**_row(e)) for e in entries))
+def import_roster(
+    uow: UnitOfWork, entries: list[RosterEntry], actor: str, merge: bool = False
+) -> tuple[int, int]:
+    """Replace the roster with `entries` in one transaction (with `merge`, update only the
+    people listed and leave everyone else as they are); returns (added, updated)."""
+    added, updated = replace_roster(
+        uow.session, (Interviewer(**_row(e)) for e in entries), deactivate_missing=not merge
+    )
     enrol_trainees(uow, entries)
-    uow.audit.record(actor, "roster_imported", added=added, updated=updated, total=len(entries))
+    uow.audit.record(
+        actor, "roster_imported", added=added, updated=updated, total=len(entries), merge=merge
+    )
     return added, updated
 
 

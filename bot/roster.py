@@ -31,7 +31,10 @@ COLUMNS = (
     "daily_cap",
     "trainee",
 )
-REQUIRED = ("slack_user_id", "name", "roles")
+REQUIRED = ("name", "roles")
+# Who a row is: a Slack user ID, or an email that `loopbot roster import` resolves through
+# Slack (users.lookupByEmail) before anything is stored.
+IDENTITY = ("slack_user_id", "email")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _HOURS = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
@@ -101,6 +104,10 @@ def parse_roster(
     for name in REQUIRED:
         if name not in header:
             problems.append(RosterProblem(1, name, "required column is missing"))
+    if not any(name in header for name in IDENTITY):
+        problems.append(
+            RosterProblem(1, "slack_user_id", "give a slack_user_id or an email column")
+        )
     if problems:
         raise RosterError(source, problems)
 
@@ -121,16 +128,17 @@ def parse_roster(
         entry = row_parser.entry(known_roles, known_interview_types)
         if entry is None:
             continue
-        if entry.slack_user_id in seen:
+        who = entry.slack_user_id or (entry.email or "").lower()
+        if who in seen:
             problems.append(
                 RosterProblem(
                     line_number,
-                    "slack_user_id",
-                    f"{entry.slack_user_id} is already on line {seen[entry.slack_user_id]}",
+                    "slack_user_id" if entry.slack_user_id else "email",
+                    f"{who} is already on line {seen[who]}",
                 )
             )
             continue
-        seen[entry.slack_user_id] = line_number
+        seen[who] = line_number
         entries.append(entry)
     if problems:
         raise RosterError(source, problems)
@@ -148,12 +156,14 @@ class _Row:
 
     def entry(self, roles: Collection[str], types: Collection[str]) -> RosterEntry | None:
         slack_id = self.cells.get("slack_user_id", "")
-        if not _SLACK_ID.match(slack_id):
+        email = self.cells.get("email") or None
+        if slack_id and not _SLACK_ID.match(slack_id):
             self.fail("slack_user_id", f"{slack_id!r} is not a Slack user ID (like U012AB3CD)")
+        elif not slack_id and email is None:
+            self.fail("slack_user_id", "is empty; give a Slack user ID (U012AB3CD) or an email")
         name = self.cells.get("name", "")
         if not name:
             self.fail("name", "is empty")
-        email = self.cells.get("email") or None
         if email is not None and "@" not in email:
             self.fail("email", f"{email!r} is not an email address")
         person_roles = self.listed("roles", roles, "role")

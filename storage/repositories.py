@@ -374,9 +374,12 @@ class Requests:
         self.session.exec(delete(ProcessedRequest).where(col(ProcessedRequest.at) < cutoff))
 
 
-def replace_roster(session: Session, interviewers: Iterable[Interviewer]) -> tuple[int, int]:
-    """Upsert by Slack user id; people missing from the file are deactivated, never
-    deleted (their past interviews and feedback still point at them)."""
+def replace_roster(
+    session: Session, interviewers: Iterable[Interviewer], deactivate_missing: bool = True
+) -> tuple[int, int]:
+    """Upsert by Slack user id; people missing from the file are deactivated (unless only
+    the listed people are being updated), never deleted (their past interviews and feedback
+    still point at them)."""
     existing = {i.slack_user_id: i for i in session.exec(select(Interviewer))}
     seen: set[str] = set()
     added = updated = 0
@@ -393,7 +396,7 @@ def replace_roster(session: Session, interviewers: Iterable[Interviewer]) -> tup
         session.add(current)
         updated += 1
     for slack_id, person in existing.items():
-        if slack_id not in seen and person.active:
+        if deactivate_missing and slack_id not in seen and person.active:
             person.active = False
             session.add(person)
     session.flush()
