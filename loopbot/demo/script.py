@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bot.clock import ManualClock
 from loopbot.demo.sandbox import WEEKDAYS, Sandbox
+from loopbot.demo.team_scenes import team_scenes
 from loopbot.demo.transcript import blocks_to_text, render_transcript
 
 RECRUITER = "U0REC01"  # Rosa, New York
@@ -127,6 +128,7 @@ def run_demo(verbose: bool = False, out=None, charts: Path | None = None) -> int
             _feedback_and_decisions(demo)
             _centralized_hiring(demo)
             _insights(demo, charts)
+            team_scenes(demo)
     out.write("\nDemo finished.\n")
     return 0
 
