@@ -153,7 +153,8 @@ class Loops:
     def prompt_facts(self, interview_ids: Iterable[int] | None = None) -> list[tuple]:
         """What deciding an interview's timed prompts needs, for every live interview (or
         the given ones), in one query per 500 ids: (interview id, start, end, the five
-        sent-at columns, stage key, loop track, team, technical format, has feedback)."""
+        sent-at columns, stage key, loop track, team, technical format, has feedback, trainee
+        mode)."""
         has_feedback = select(Feedback.id).where(Feedback.interview_id == Interview.id).exists()
         query = (
             select(
@@ -170,6 +171,7 @@ class Loops:
                 Loop.team,
                 Loop.technical_format,
                 has_feedback,
+                Interview.trainee_mode,
             )
             .join(Stage, col(Stage.id) == Interview.stage_id)
             .join(Loop, col(Loop.id) == Stage.loop_id)

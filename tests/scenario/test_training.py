@@ -104,3 +104,15 @@ def test_only_the_lead_signs_off_and_only_once(box):
     assert record.mode == "shadow"
     [session] = [i for i in rows(box, Interview) if i.trainee_mode]
     assert session.sign_off == "not_yet"
+
+
+def test_a_trainee_is_reminded_of_practice_feedback_but_never_escalated(box):
+    from datetime import timedelta
+
+    loop_id, _ = screen_with_trainee(box, "Ada Lovelace", "ada@example.com")
+    lead, trainee = run_screen(box, loop_id)
+    box.give_feedback(RECRUITER, lead.id, "yes", "Strong motivation and a clear story.")
+    box.advance_clock(timedelta(days=4))
+    [session] = [i for i in rows(box, Interview) if i.id == trainee.id]
+    assert session.prompted_at is not None and session.feedback_reminded_at is not None
+    assert session.escalated_recruiter_at is None and session.escalated_manager_at is None
