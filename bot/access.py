@@ -27,6 +27,7 @@ class Action(StrEnum):
     START_LOOP = "start a loop"
     VIEW_POOL = "see the hiring pools"
     VIEW_INSIGHTS = "read insights"
+    VIEW_LOAD = "see interviewers' load"
     SCHEDULE = "change this loop's schedule"
     DECIDE = "decide on this loop"
     PIVOT = "pivot this loop"
@@ -61,6 +62,10 @@ RULES: dict[Action, Rule] = {
         STAFF,
         refusal="Insights are for recruiters, coordinators and hiring managers. "
         "Ask one of them, or a recruiter to add the role to your roster entry.",
+    ),
+    Action.VIEW_LOAD: Rule(
+        STAFF,
+        refusal="Interviewers' load is for recruiters, coordinators and hiring managers.",
     ),
     Action.SCHEDULE: Rule(
         STAFF,

@@ -189,7 +189,7 @@ class DecisionService:
                 withdraw(
                     self.config, uow, loop, stage, f"withdrawn: the loop was closed ({status})", now
                 )
-            if stage.status in ("pending", "proposed"):
+            if stage.status in ("pending", "proposed", "on_hold"):
                 stage.status = "skipped"
                 uow.session.add(stage)
             for interview in uow.loops.interviews(stage.id):

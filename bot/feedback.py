@@ -26,7 +26,8 @@ from bot.messages.feedback import (
     panel_feedback_modal,
 )
 from bot.outbox import enqueue
-from storage.models import Feedback
+from bot.training import ask_sign_off, sign_off
+from storage.models import Feedback, Interview
 from storage.uow import UnitOfWork
 
 SIGNAL_VALUES = tuple(value for value, _ in SIGNALS)
@@ -69,6 +70,12 @@ class FeedbackService:
             preferences=loop.preferences,
         )
 
+    def sign_off(
+        self, uow: UnitOfWork, trainee_interview_id: int, verdict: str, actor: str, now: datetime
+    ) -> str:
+        """The lead's one-click verdict on a trainee's session (bot/training.py)."""
+        return sign_off(self.config, uow, trainee_interview_id, verdict, actor, now)
+
     def submit(
         self,
         uow: UnitOfWork,
@@ -81,7 +88,8 @@ class FeedbackService:
         loop = uow.loops.get(stage.loop_id)
         template = stage_template(self.config.templates, loop, stage.key)
         signal, ratings, notes = self._validate(form, template.competencies)
-        choices = self._team_choices(uow, loop, template)
+        # A trainee's practice feedback never speaks for the candidate's preferences.
+        choices = () if interview.trainee_mode else self._team_choices(uow, loop, template)
         if choices:
             chosen = [t for t in (form.get("preferences") or "").split(",") if t]
             loop.preferences = [t for t in choices if t in chosen]
@@ -112,6 +120,7 @@ class FeedbackService:
             signal=signal,
         )
         maybe_complete(self.config, uow, loop, stage, now)
+        ask_sign_off(uow, loop, interview, template.title)
         view = loop_view(self.config.templates, uow, loop)
         enqueue(
             uow,
@@ -169,3 +178,11 @@ class FeedbackService:
         template = stage_template(self.config.templates, loop, stage.key)
         candidate = uow.loops.candidate(loop.candidate_id)
         return panel_feedback_modal(candidate.name, template.title, feedback_views(uow, stage, now))
+
+    def _panel_interview(self, uow: UnitOfWork, stage_id: int, actor: str) -> Interview | None:
+        for interview in uow.loops.interviews(stage_id):
+            if interview.trainee_mode:
+                continue  # a trainee's practice feedback opens nobody's view of the panel's
+            if uow.interviewers.get(interview.interviewer_id).slack_user_id == actor:
+                return interview
+        return None

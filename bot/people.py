@@ -6,26 +6,56 @@ from collections.abc import Mapping
 from dataclasses import asdict, fields
 
 from bot.roster import RosterEntry
-from storage.models import Interviewer
+from storage.models import Interviewer, Trainee
 from storage.repositories import replace_roster
 from storage.uow import UnitOfWork
 
 
-def import_roster(uow: UnitOfWork, entries: list[RosterEntry], actor: str) -> tuple[int, int]:
-    """Replace the roster with `entries` in one transaction; returns (added, updated)."""
-    added, updated = replace_roster(uow.session, (Interviewer(**_row(e)) for e in entries))
-    uow.audit.record(actor, "roster_imported", added=added, updated=updated, total=len(entries))
+def import_roster(
+    uow: UnitOfWork, entries: list[RosterEntry], actor: str, merge: bool = False
+) -> tuple[int, int]:
+    """Replace the roster with `entries` in one transaction (with `merge`, update only the
+    people listed and leave everyone else as they are); returns (added, updated)."""
+    added, updated = replace_roster(
+        uow.session, (Interviewer(**_row(e)) for e in entries), deactivate_missing=not merge
+    )
+    enrol_trainees(uow, entries)
+    uow.audit.record(
+        actor, "roster_imported", added=added, updated=updated, total=len(entries), merge=merge
+    )
     return added, updated
 
 
+def enrol_trainees(uow: UnitOfWork, entries: list[RosterEntry]) -> None:
+    """Start training for each (person, interview type) the roster marks, or set the mode of
+    one already in training; a graduate stays graduated."""
+    for entry in entries:
+        person = uow.interviewers.by_slack_id(entry.slack_user_id)
+        for kind in uow.trainees.graduated_types(person.id):
+            if kind not in person.interview_types:  # a graduate keeps the pool they earned
+                person.interview_types = [*person.interview_types, kind]
+                uow.session.add(person)
+        for kind, mode in entry.trainee:
+            record = uow.trainees.of(person.id, kind)
+            if record is None:
+                uow.trainees.add(Trainee(interviewer_id=person.id, interview_type=kind, mode=mode))
+            elif record.graduated_at is None and record.mode != mode:
+                record.mode = mode
+                uow.session.add(record)
+
+
 def export_roster(uow: UnitOfWork) -> list[RosterEntry]:
-    names = [f.name for f in fields(RosterEntry)]
+    names = [f.name for f in fields(RosterEntry) if f.name != "trainee"]
+    training: dict[int, list[tuple[str, str]]] = {}
+    for record in uow.trainees.in_training():
+        training.setdefault(record.interviewer_id, []).append((record.interview_type, record.mode))
     return [
         RosterEntry(
             **{
                 n: tuple(v) if isinstance(v, list) else v
                 for n, v in person.model_dump(include=set(names)).items()
-            }
+            },
+            trainee=tuple(training.get(person.id, ())),
         )
         for person in uow.interviewers.all()
     ]
@@ -33,7 +63,9 @@ def export_roster(uow: UnitOfWork) -> list[RosterEntry]:
 
 def _row(entry: RosterEntry) -> dict:
     """A roster entry as Interviewer columns (the field names are the same; lists are JSON)."""
-    return {n: list(v) if isinstance(v, tuple) else v for n, v in asdict(entry).items()}
+    row = {n: list(v) if isinstance(v, tuple) else v for n, v in asdict(entry).items()}
+    row.pop("trainee")  # kept in the trainee table (enrol_trainees)
+    return row
 
 
 def people_without_zone(uow: UnitOfWork) -> list[str]:

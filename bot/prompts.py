@@ -62,12 +62,13 @@ class PromptFacts:
     team: str
     technical_format: str
     has_feedback: bool
+    trainee: bool = False  # a trainee sitting in: reminded, never escalated
 
     @classmethod
     def from_row(cls, row) -> PromptFacts:
-        (iid, start, end, r, p, fr, er, em, key, track, team, fmt, feedback) = row
+        (iid, start, end, r, p, fr, er, em, key, track, team, fmt, feedback, mode) = row
         sent = dict(zip(SENT_COLUMN, (r, p, fr, er, em), strict=True))
-        return cls(iid, start, end, sent, key, track, team or "", fmt, bool(feedback))
+        return cls(iid, start, end, sent, key, track, team or "", fmt, bool(feedback), bool(mode))
 
 
 class PromptService:
@@ -108,6 +109,10 @@ class PromptService:
         if facts.has_feedback:
             for kind in FEEDBACK_CHASERS:
                 when.pop(kind, None)
+        if facts.trainee:
+            # Practice feedback counts toward nothing: nobody is chased up the line for it.
+            when.pop(ESCALATE_RECRUITER, None)
+            when.pop(ESCALATE_MANAGER, None)
         return {k: t for k, t in when.items() if facts.sent[k] is None}
 
     def _is_take_home(self, facts: PromptFacts) -> bool:

@@ -15,6 +15,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.planning.trainees import MODES as TRAINEE_MODES
+
 COLUMNS = (
     "slack_user_id",
     "name",
@@ -26,8 +28,13 @@ COLUMNS = (
     "working_hours",
     "working_days",
     "weekly_cap",
+    "daily_cap",
+    "trainee",
 )
-REQUIRED = ("slack_user_id", "name", "roles")
+REQUIRED = ("name", "roles")
+# Who a row is: a Slack user ID, or an email that `loopbot roster import` resolves through
+# Slack (users.lookupByEmail) before anything is stored.
+IDENTITY = ("slack_user_id", "email")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _HOURS = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
@@ -46,6 +53,9 @@ class RosterEntry:
     work_end: str = "17:00"
     work_days: tuple[int, ...] = (0, 1, 2, 3, 4)
     weekly_cap: int = 5
+    daily_cap: int | None = None
+    # In training: (interview type, mode) pairs, from a cell like "coding:shadow".
+    trainee: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,10 @@ def parse_roster(
     for name in REQUIRED:
         if name not in header:
             problems.append(RosterProblem(1, name, "required column is missing"))
+    if not any(name in header for name in IDENTITY):
+        problems.append(
+            RosterProblem(1, "slack_user_id", "give a slack_user_id or an email column")
+        )
     if problems:
         raise RosterError(source, problems)
 
@@ -114,16 +128,17 @@ def parse_roster(
         entry = row_parser.entry(known_roles, known_interview_types)
         if entry is None:
             continue
-        if entry.slack_user_id in seen:
+        who = entry.slack_user_id or (entry.email or "").lower()
+        if who in seen:
             problems.append(
                 RosterProblem(
                     line_number,
-                    "slack_user_id",
-                    f"{entry.slack_user_id} is already on line {seen[entry.slack_user_id]}",
+                    "slack_user_id" if entry.slack_user_id else "email",
+                    f"{who} is already on line {seen[who]}",
                 )
             )
             continue
-        seen[entry.slack_user_id] = line_number
+        seen[who] = line_number
         entries.append(entry)
     if problems:
         raise RosterError(source, problems)
@@ -141,12 +156,14 @@ class _Row:
 
     def entry(self, roles: Collection[str], types: Collection[str]) -> RosterEntry | None:
         slack_id = self.cells.get("slack_user_id", "")
-        if not _SLACK_ID.match(slack_id):
+        email = self.cells.get("email") or None
+        if slack_id and not _SLACK_ID.match(slack_id):
             self.fail("slack_user_id", f"{slack_id!r} is not a Slack user ID (like U012AB3CD)")
+        elif not slack_id and email is None:
+            self.fail("slack_user_id", "is empty; give a Slack user ID (U012AB3CD) or an email")
         name = self.cells.get("name", "")
         if not name:
             self.fail("name", "is empty")
-        email = self.cells.get("email") or None
         if email is not None and "@" not in email:
             self.fail("email", f"{email!r} is not an email address")
         person_roles = self.listed("roles", roles, "role")
@@ -158,6 +175,8 @@ class _Row:
         start, end = self.hours()
         days = self.days()
         cap = self.cap()
+        daily = self.daily_cap()
+        training = self.training(types)
         if not self.ok:
             return None
         return RosterEntry(
@@ -172,6 +191,8 @@ class _Row:
             work_end=end,
             work_days=days,
             weekly_cap=cap,
+            daily_cap=daily,
+            trainee=training,
         )
 
     def listed(self, column: str, known: Collection[str], what: str) -> tuple[str, ...]:
@@ -227,6 +248,30 @@ class _Row:
             return 5
         return int(raw)
 
+    def daily_cap(self) -> int | None:
+        raw = self.cells.get("daily_cap") or ""
+        if not raw:
+            return None
+        if not re.fullmatch(r"[0-9]+", raw) or int(raw) > 12:
+            self.fail("daily_cap", f"{raw!r} is not a whole number of interviews a day (0-12)")
+            return None
+        return int(raw)
+
+    def training(self, types: Collection[str]) -> tuple[tuple[str, str], ...]:
+        pairs = []
+        for part in _split(self.cells.get("trainee", "")):
+            kind, _, mode = part.partition(":")
+            mode = mode or "shadow"
+            if kind not in types or mode not in TRAINEE_MODES:
+                self.fail(
+                    "trainee",
+                    f"{part!r} is not like coding:shadow or system_design:reverse_shadow "
+                    "(a known interview type, then shadow or reverse_shadow)",
+                )
+                continue
+            pairs.append((kind, mode))
+        return tuple(pairs)
+
 
 def _split(cell: str) -> Iterable[str]:
     return (part.strip() for part in cell.split(";") if part.strip())
@@ -240,22 +285,30 @@ def format_days(days: Iterable[int]) -> str:
 
 
 def write_roster(entries: Iterable[RosterEntry]) -> str:
+    """The roster as CSV; the optional columns (daily_cap, trainee) only when someone has one."""
+    entries = list(entries)
+    optional = {
+        "daily_cap": any(e.daily_cap is not None for e in entries),
+        "trainee": any(e.trainee for e in entries),
+    }
+    columns = [c for c in COLUMNS if optional.get(c, True)]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     for e in entries:
-        writer.writerow(
-            [
-                e.slack_user_id,
-                e.name,
-                e.email or "",
-                ";".join(e.roles),
-                ";".join(e.teams),
-                ";".join(e.interview_types),
-                e.tz or "",
-                f"{e.work_start}-{e.work_end}",
-                format_days(e.work_days),
-                e.weekly_cap,
-            ]
-        )
+        cells = {
+            "slack_user_id": e.slack_user_id,
+            "name": e.name,
+            "email": e.email or "",
+            "roles": ";".join(e.roles),
+            "teams": ";".join(e.teams),
+            "interview_types": ";".join(e.interview_types),
+            "tz": e.tz or "",
+            "working_hours": f"{e.work_start}-{e.work_end}",
+            "working_days": format_days(e.work_days),
+            "weekly_cap": e.weekly_cap,
+            "daily_cap": "" if e.daily_cap is None else e.daily_cap,
+            "trainee": ";".join(f"{kind}:{mode}" for kind, mode in e.trainee),
+        }
+        writer.writerow([cells[c] for c in columns])
     return out.getvalue()

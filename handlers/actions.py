@@ -21,8 +21,19 @@ def register(app: App, services: Services) -> None:
         action_ids.USE_ALTERNATIVE: lambda uow, now, who, v: loops.use_alternative(
             uow, *ids(v, 3), who, now
         ),
+        # A held stage: the stage id.
+        action_ids.STAGE_RESUME: lambda uow, now, who, v: loops.resume_stage(
+            uow, *ids(v, 1), who, now
+        ),
         # An interviewer's DM: the interview id.
         action_ids.CANT_MAKE_IT: lambda uow, now, who, v: loops.decline(uow, *ids(v, 1), who, now),
+        # A lead's sign-off on a trainee who sat in: the trainee's interview id.
+        action_ids.TRAINEE_POSITIVE: lambda uow, now, who, v: feedback.sign_off(
+            uow, *ids(v, 1), "positive", who, now
+        ),
+        action_ids.TRAINEE_NOT_YET: lambda uow, now, who, v: feedback.sign_off(
+            uow, *ids(v, 1), "not_yet", who, now
+        ),
         # The decision thread: the stage id.
         action_ids.ADVANCE: lambda uow, now, who, v: decisions.advance(uow, *ids(v, 1), who, now),
         # The offer's follow-up in the recruiter's and hiring manager's DMs: the loop id.
@@ -35,6 +46,7 @@ def register(app: App, services: Services) -> None:
     }
     forms = {
         action_ids.PICK_TIME: lambda uow, now, who, v: loops.replan_form(uow, *ids(v, 2), who),
+        action_ids.SWAP_PICK: lambda uow, now, who, v: loops.swap_picker(uow, *ids(v, 2), who, now),
         action_ids.FEEDBACK_OPEN: lambda uow, now, who, v: feedback.form(uow, *ids(v, 1), who, now),
         action_ids.FEEDBACK_VIEW: lambda uow, now, who, v: feedback.panel(
             uow, *ids(v, 1), who, now
@@ -50,6 +62,16 @@ def register(app: App, services: Services) -> None:
         ),
         action_ids.SKIP_MEETING: lambda uow, now, who, v: services.meetings.skip_form(
             uow, *ids(v, 1), who
+        ),
+        # A booked stage's controls: the stage id; each asks for a reason.
+        action_ids.STAGE_RESCHEDULE: lambda uow, now, who, v: loops.stage_control_form(
+            uow, *ids(v, 1), "reschedule", who
+        ),
+        action_ids.STAGE_HOLD: lambda uow, now, who, v: loops.stage_control_form(
+            uow, *ids(v, 1), "hold", who
+        ),
+        action_ids.STAGE_CANCEL: lambda uow, now, who, v: loops.stage_control_form(
+            uow, *ids(v, 1), "cancel", who
         ),
     }
     for action_id, work in changes.items():

@@ -26,6 +26,22 @@ def register(app: App, services: Services) -> None:
 
     register_pools(app, services)
     register_insights(app, services)
+    register_load(app, services)
+
+
+def register_load(app: App, services: Services) -> None:
+    @app.command("/loop-load")
+    def show_load(ack, command, respond):
+        ack()
+        try:
+            with services.uow() as uow:
+                overview = services.loops.load(
+                    uow, command.get("text", ""), command["user_id"], services.clock.now()
+                )
+        except LoopbotError as error:
+            reply(respond, str(error))
+            return
+        answer(respond, response_type="ephemeral", **overview)
 
 
 def register_pools(app: App, services: Services) -> None:

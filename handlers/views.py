@@ -52,6 +52,24 @@ def register(app: App, services: Services) -> None:
     on_submit(
         app,
         services,
+        action_ids.SWAP_PICK_VIEW,
+        "swap",
+        lambda uow, now, who, meta, values: services.loops.swap_to(
+            uow, *parse_ids(meta, 2), values.get("swap", ""), who, now
+        ),
+    )
+    on_submit(
+        app,
+        services,
+        action_ids.STAGE_CONTROL_VIEW,
+        "reason",
+        lambda uow, now, who, meta, values: services.loops.change_stage(
+            uow, *parse_ids(meta, 2), values.get("reason", ""), who, now
+        ),
+    )
+    on_submit(
+        app,
+        services,
         action_ids.FEEDBACK_VIEW_CALLBACK,
         "notes",
         lambda uow, now, who, meta, values: services.feedback.submit(

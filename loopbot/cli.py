@@ -14,7 +14,7 @@ from bot.calendars.factory import make_calendar
 from bot.errors import LoopbotError
 from bot.planning.template_loader import load_templates
 from bot.planning.template_source import TemplateError
-from bot.roster import RosterError, parse_roster, write_roster
+from bot.roster import RosterError
 from bot.settings import ConfigError, Settings
 from loopbot.calendar_start import check_calendar
 from loopbot.privacy_cli import add_parsers as add_privacy_parsers
@@ -34,8 +34,16 @@ def main(argv: list[str] | None = None) -> int:
     db.add_argument("action", choices=["upgrade", "current"])
     roster = commands.add_parser("roster", help="the interviewer roster (CSV)")
     roster_actions = roster.add_subparsers(dest="action", required=True)
-    imp = roster_actions.add_parser("import", help="replace the roster with a CSV file")
+    imp = roster_actions.add_parser(
+        "import", help="replace the roster with a CSV file (rows may give an email, not an ID)"
+    )
     imp.add_argument("file", type=Path)
+    imp.add_argument("--merge", action="store_true", help="update only the people listed")
+    sync = roster_actions.add_parser(
+        "sync", help="Slack user groups as teams, roles and interview types (dry run by default)"
+    )
+    sync.add_argument("mapping", type=Path, help="TOML: [groups.<handle>] teams, roles, ...")
+    sync.add_argument("--apply", action="store_true", help="change the roster, not just report")
     exp = roster_actions.add_parser("export", help="write the roster as CSV")
     exp.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
     insights = commands.add_parser(
@@ -75,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
             return _insights(args)
         if args.command in ("candidate", "audit"):
             return _privacy(args)
-        return _roster(args)
+        from loopbot.roster_cli import roster_command
+
+        return roster_command(args, _engine)
     except OperationalError as error:
         # Unreachable, refused, bad credentials, no such database: say which setting to fix.
         print(f"loopbot: {database_unreachable(error)}", file=sys.stderr)
@@ -134,46 +144,6 @@ def _db(args) -> int:
     # `current` only looks; `upgrade` migrates to the newest revision.
     engine = _engine(migrate=args.action == "upgrade")
     print(f"schema at revision {current_revision(engine) or '(none: run loopbot db upgrade)'}")
-    return 0
-
-
-def _roster(args) -> int:
-    from bot.people import export_roster, import_roster
-    from storage.uow import UnitOfWork
-
-    engine = _engine()
-    if args.action == "import":
-        templates = load_templates(Settings.from_env(require_slack=False).templates_file)
-        try:
-            text = args.file.read_text(encoding="utf-8-sig")
-        except OSError as error:
-            print(f"loopbot: cannot read {args.file}: {error.strerror}", file=sys.stderr)
-            return 2
-        except UnicodeDecodeError as error:
-            byte = error.object[error.start]
-            print(
-                f"loopbot: cannot read {args.file}: not UTF-8 text (byte 0x{byte:02x} at offset "
-                f"{error.start}); save it as CSV UTF-8",
-                file=sys.stderr,
-            )
-            return 2
-        entries = parse_roster(
-            text,
-            known_roles=templates.roles,
-            known_interview_types=templates.interview_types,
-            source=str(args.file),
-        )
-        with UnitOfWork(engine) as uow:
-            added, updated = import_roster(uow, entries, actor="cli")
-            uow.commit()
-        print(f"roster: {added} added, {updated} updated, {len(entries)} in all")
-        return 0
-    with UnitOfWork(engine) as uow:
-        csv_text = write_roster(export_roster(uow))
-    if args.output:
-        args.output.write_text(csv_text, encoding="utf-8")
-    else:
-        sys.stdout.write(csv_text)
     return 0
 
 

@@ -32,6 +32,7 @@ from bot.feedback import FeedbackService
 from bot.insights.service import InsightsService
 from bot.loops import proposals
 from bot.loops.config import LoopConfig
+from bot.loops.expiry_warnings import warn_expiring
 from bot.loops.service import LoopService
 from bot.metrics import Metrics
 from bot.outbox import OutboxSender, SlackTransport, Transports
@@ -292,6 +293,7 @@ class Runtime:
             uow.outbox.shed_payloads(utcnow() - SENT_BODIES_KEPT)
             proposals.expire_overdue(self.config, uow, self.clock.now())
             remind_candidates(self.config, uow, self.clock.now())
+            warn_expiring(self.config, uow, self.clock.now())
             uow.commit()
         self.forget_expired()
         if self.calendar_push is not None and self._push_opened:
@@ -316,6 +318,7 @@ class Runtime:
         with self.uow() as uow:
             proposals.expire_overdue(self.config, uow, self.clock.now())
             remind_candidates(self.config, uow, self.clock.now())
+            warn_expiring(self.config, uow, self.clock.now())
             uow.commit()
         return fired
 

@@ -51,6 +51,8 @@ class Interviewer(SQLModel, table=True):
     work_end: str = Field(default="17:00", max_length=5)
     work_days: list[int] = _json(lambda: [0, 1, 2, 3, 4])
     weekly_cap: int = Field(default=5)
+    # At most this many interviews on one of their local days; None: no daily cap.
+    daily_cap: int | None = Field(default=None)
     active: bool = Field(default=True)
 
 
@@ -132,6 +134,27 @@ class Interview(SQLModel, table=True):
     feedback_reminded_at: datetime | None = _when(nullable=True)
     escalated_recruiter_at: datetime | None = _when(nullable=True)
     escalated_manager_at: datetime | None = _when(nullable=True)
+    # A trainee sitting in ("shadow" or "reverse_shadow"; empty for a panelist): their
+    # feedback is practice and never counts. `lead_interview_id` is the panelist's interview
+    # they sit in on; `sign_off` is the lead's verdict ("positive", "not_yet"), once given.
+    trainee_mode: str = Field(default="", max_length=16)
+    lead_interview_id: int | None = Field(default=None)
+    sign_off: str = Field(default="", max_length=16)
+
+
+class Trainee(SQLModel, table=True):
+    """Someone in training for one interview type: `mode` is where they stand (shadow,
+    reverse_shadow, graduated); the sessions they have done are their trainee interviews."""
+
+    __tablename__ = "trainee"
+    __table_args__ = (UniqueConstraint("interviewer_id", "interview_type"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    interviewer_id: int = Field(foreign_key="interviewer.id")
+    interview_type: str = Field(max_length=32)
+    mode: str = Field(default="shadow", max_length=16)
+    started_at: datetime = _when(now=True)
+    graduated_at: datetime | None = _when(nullable=True)
 
 
 class Hold(SQLModel, table=True):

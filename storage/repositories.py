@@ -154,7 +154,8 @@ class Loops:
     def prompt_facts(self, interview_ids: Iterable[int] | None = None) -> list[tuple]:
         """What deciding an interview's timed prompts needs, for every live interview (or
         the given ones), in one query per 500 ids: (interview id, start, end, the five
-        sent-at columns, stage key, loop track, team, technical format, has feedback)."""
+        sent-at columns, stage key, loop track, team, technical format, has feedback, trainee
+        mode)."""
         has_feedback = select(Feedback.id).where(Feedback.interview_id == Interview.id).exists()
         query = (
             select(
@@ -171,6 +172,7 @@ class Loops:
                 Loop.team,
                 Loop.technical_format,
                 has_feedback,
+                Interview.trainee_mode,
             )
             .join(Stage, col(Stage.id) == Interview.stage_id)
             .join(Loop, col(Loop.id) == Stage.loop_id)
@@ -394,9 +396,12 @@ class Requests:
         self.session.exec(delete(ProcessedRequest).where(col(ProcessedRequest.at) < cutoff))
 
 
-def replace_roster(session: Session, interviewers: Iterable[Interviewer]) -> tuple[int, int]:
-    """Upsert by Slack user id; people missing from the file are deactivated, never
-    deleted (their past interviews and feedback still point at them)."""
+def replace_roster(
+    session: Session, interviewers: Iterable[Interviewer], deactivate_missing: bool = True
+) -> tuple[int, int]:
+    """Upsert by Slack user id; people missing from the file are deactivated (unless only
+    the listed people are being updated), never deleted (their past interviews and feedback
+    still point at them)."""
     existing = {i.slack_user_id: i for i in session.exec(select(Interviewer))}
     seen: set[str] = set()
     added = updated = 0
@@ -413,7 +418,7 @@ def replace_roster(session: Session, interviewers: Iterable[Interviewer]) -> tup
         session.add(current)
         updated += 1
     for slack_id, person in existing.items():
-        if slack_id not in seen and person.active:
+        if deactivate_missing and slack_id not in seen and person.active:
             person.active = False
             session.add(person)
     session.flush()

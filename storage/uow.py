@@ -21,6 +21,7 @@ from storage.insights import InsightQueries
 from storage.models import Feedback, Hold, Interview, utcnow
 from storage.privacy import PrivacyQueries
 from storage.repositories import Audit, Interviewers, Loops, Outbox, Requests
+from storage.trainees import Trainees
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ class UnitOfWork:
         self.calendar_channels = CalendarChannels(self.session)
         self.insights = InsightQueries(self.session)
         self.privacy = PrivacyQueries(self.session)
+        self.trainees = Trainees(self.session)
         self.changed_interviews = set()
         self.changed_holds = set()
         event.listen(self.session, "after_flush", self._note_changes)

@@ -16,10 +16,13 @@ from bot.loops.lookups import as_datetime
 from bot.loops.plan_requests import booking_of, find_replacement
 from bot.loops.proposals import check_held, check_version, propose, send_proposal
 from bot.loops.thread import refresh_rollup, refresh_root
+from bot.loops.training_seats import seat_trainees
 from bot.loops.views import loop_view
 from bot.messages.forms import replan_modal
 from bot.messages.proposal import proposal_closed
+from bot.messages.stage_controls import booked_message
 from bot.outbox import publish
+from bot.planning.model import Plan
 from storage.models import Interview, Loop, Stage
 from storage.uow import UnitOfWork
 
@@ -129,6 +132,8 @@ def _book(
     stage.status = "scheduled"
     uow.session.add(stage)
     holds.book(config, uow, stage, interviews, now)
+    if template.kind == "meeting":
+        interviews += seat_trainees(uow, stage, interviews, stage.proposal.get("trainees", []))
     view = loop_view(config.templates, uow, loop)
     due = interviews[0].end_at if template.kind == "take_home" else None
     for interview in interviews:
@@ -136,18 +141,16 @@ def _book(
     uow.audit.record(
         actor, "stage_booked", loop.id, stage=stage.key, interviews=[i.id for i in interviews]
     )
-    publish(
-        uow,
-        stage.proposal["ref"],
-        loop_id=loop.id,
-        **proposal_closed(
-            view,
-            template.title,
-            "booked at the time the candidate picked"
-            if actor == CANDIDATE
-            else f"confirmed by <@{actor}>",
-        ),
+    closed = proposal_closed(
+        view,
+        template.title,
+        "booked at the time the candidate picked"
+        if actor == CANDIDATE
+        else f"confirmed by <@{actor}>",
     )
+    if template.kind == "meeting":
+        closed = booked_message(closed, stage.id)
+    publish(uow, stage.proposal["ref"], loop_id=loop.id, **closed)
     refresh_rollup(config, uow, loop, stage, now)
     refresh_root(config, uow, loop)
     if config.candidate is not None:
@@ -186,6 +189,23 @@ def swap(
     found = find_replacement(config, uow, loop, stage, old, exclude=panel, now=now)
     if found is None:
         raise Conflict("No one else qualified is free then. Try *Pick another time*.")
+    return apply_swap(config, uow, loop, stage, index, found, actor, now)
+
+
+def apply_swap(
+    config: LoopConfig,
+    uow: UnitOfWork,
+    loop: Loop,
+    stage: Stage,
+    index: int,
+    found: Plan,
+    actor: str,
+    now: datetime,
+) -> str:
+    """Put `found`'s one person in slot `index` of the proposal, with their warnings."""
+    version = int(stage.proposal["version"])
+    slots = list(stage.proposal["slots"])
+    old = slots[index]
     replacement = found.slots[0]
     slots[index] = {**old, "interviewer_id": replacement.interviewer_id}
     old_name = uow.interviewers.get(old["interviewer_id"]).name

@@ -26,7 +26,13 @@ def team_manager(uow: UnitOfWork, team: str) -> str | None:
 
 
 def live_interviews(uow: UnitOfWork, stage: Stage) -> list[Interview]:
-    return [i for i in uow.loops.interviews(stage.id) if i.status in ("confirmed", "completed")]
+    """The stage's panel as booked: a trainee sitting in is not on it (their feedback is
+    practice and never counts toward the stage's completion, roll-up or decision)."""
+    return [
+        i
+        for i in uow.loops.interviews(stage.id)
+        if i.status in ("confirmed", "completed") and not i.trainee_mode
+    ]
 
 
 def next_stage_row(uow: UnitOfWork, loop: Loop, stage: Stage) -> Stage | None:

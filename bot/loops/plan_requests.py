@@ -15,13 +15,18 @@ from bot.planning.model import Accommodation, Booking, Interval, Plan
 from bot.planning.model import Interviewer as PlanningInterviewer
 from bot.planning.planner import PlanRequest, plan_stage
 from bot.planning.templates import SeatTemplate, StageTemplate
+from bot.planning.trainees import trainees_for
 from storage.models import Loop, Stage
 from storage.uow import UnitOfWork
 
 BOOKING_HORIZON = timedelta(days=45)
 
 
-def planning_roster(default_tz: str, uow: UnitOfWork, now: datetime) -> list[PlanningInterviewer]:
+def planning_roster(
+    default_tz: str, uow: UnitOfWork, now: datetime, daily_cap: int | None = None
+) -> list[PlanningInterviewer]:
+    """The roster as the planner sees it; `daily_cap` is the templates' default for people
+    the roster gives none."""
     stats = uow.loops.interview_stats(now)
     people = []
     for p in uow.interviewers.all():
@@ -38,6 +43,7 @@ def planning_roster(default_tz: str, uow: UnitOfWork, now: datetime) -> list[Pla
                 work_end=time.fromisoformat(p.work_end),
                 work_days=frozenset(p.work_days),
                 weekly_cap=p.weekly_cap,
+                daily_cap=p.daily_cap if p.daily_cap is not None else daily_cap,
                 last_interviewed_at=last,
                 interviews_total=total,
             )
@@ -65,7 +71,7 @@ def stage_request(
     windows: Sequence[Interval],
     now: datetime,
 ) -> PlanRequest:
-    roster = planning_roster(config.default_tz, uow, now)
+    roster = planning_roster(config.default_tz, uow, now, config.templates.planning.daily_cap)
     horizon_start = now - timedelta(days=8)
     offline = config.templates.offline_reviews()
     bookings = [
@@ -87,6 +93,11 @@ def stage_request(
         fixed={"hiring_manager": loop.hiring_manager_id, "recruiter": loop.recruiter_id},
         accommodation=Accommodation(loop.extra_minutes_per_interview, loop.extra_break_minutes),
         allow_repeat=True,
+        min_notice=config.templates.planning.min_notice,
+        rules=config.templates.planning,
+        trainees=trainees_for(
+            [(t.interviewer_id, t.interview_type, t.mode) for t in uow.trainees.in_training()]
+        ),
     )
 
 
@@ -172,6 +183,7 @@ def find_replacement(
         alternative_days=0,
         allow_repeat=False,
         exact_start=True,
+        trainees=(),
     )
     if template.kind == "take_home":
         request = replace(request, not_before=start, min_notice=timedelta(0))

@@ -4,6 +4,7 @@ check that a click acts on the proposal as it stands."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from bot.errors import Conflict, NotFound
@@ -13,9 +14,11 @@ from bot.loops.config import LoopConfig
 from bot.loops.lookups import as_datetime, loop_availability, proposal_ref, slot_json
 from bot.loops.plan_requests import stage_request
 from bot.loops.thread import refresh_root
+from bot.loops.training_seats import trainee_json, trainee_lines
 from bot.loops.views import loop_view, slot_views
 from bot.messages.proposal import no_plan_message, proposal_closed, proposal_message
 from bot.outbox import publish
+from bot.planning.load import cap_notes
 from bot.planning.model import Interval, NoPlan, Plan
 from bot.planning.planner import plan_stage
 from bot.planning.templates import StageTemplate, TemplateBook
@@ -31,12 +34,17 @@ def propose(
     now: datetime,
     actor: str = "loopbot",
     availability: Sequence[Interval] | None = None,
+    keep: frozenset[int] = frozenset(),
 ) -> None:
-    """Plan `stage` and send the recruiter the proposal (or what is missing)."""
+    """Plan `stage` and send the recruiter the proposal (or what is missing); `keep` are
+    people tried first for their seats (a rescheduled stage keeps whoever can stay)."""
     template = stage_template(config.templates, loop, stage.key)
     windows = list(availability) if availability is not None else loop_availability(loop)
     holds.release(uow, stage, "a fresh plan", now)
-    result = plan_stage(stage_request(config, uow, loop, stage, template, windows, now))
+    request = replace(
+        stage_request(config, uow, loop, stage, template, windows, now), keep_ids=keep
+    )
+    result = plan_stage(request)
     version = int(stage.proposal.get("version", 0)) + 1
     # A live proposal is edited in place; after a booking fell through, a new one is posted.
     live_ref = stage.proposal.get("ref") if stage.status == "proposed" else None
@@ -46,6 +54,8 @@ def propose(
             "kind": "plan",
             "slots": [slot_json(s) for s in result.slots],
             "warnings": list(result.warnings),
+            "trainees": [trainee_json(t) for t in result.trainees],
+            "load": cap_notes(request.roster, request.bookings, result),
         }
         if template.kind == "meeting":
             until = holds.place(config, uow, stage, version, result.slots, now)
@@ -107,6 +117,8 @@ def send_proposal(
             take_home_due=due,
             held_until=as_datetime(held) if held else None,
             expired=bool(proposal.get("expired")),
+            trainees=trainee_lines(uow, proposal.get("trainees", [])),
+            load=proposal.get("load", []),
         )
     else:
         body = no_plan_message(

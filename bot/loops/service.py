@@ -8,10 +8,11 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from bot.access import Access, Action
-from bot.loops import booking, changes, creation
+from bot.loops import booking, changes, creation, stage_controls, swap_picker
 from bot.loops.catalog import technical_formats
 from bot.loops.config import LoopConfig
 from bot.loops.creation import NewLoop
+from bot.loops.load import load_overview
 from bot.loops.lookups import team_manager, teams
 from storage.uow import UnitOfWork
 
@@ -41,6 +42,24 @@ class LoopService:
     def create(self, uow: UnitOfWork, new: NewLoop, actor: str, now: datetime) -> int:
         return creation.create(self.config, uow, new, actor, now)
 
+    def load(self, uow: UnitOfWork, text: str, actor: str, now: datetime) -> dict:
+        """/loop-load [team]: the team's load this week and next."""
+        Access(uow, self.config.templates).require(actor, Action.VIEW_LOAD)
+        return load_overview(self.config, uow, text, now)
+
+    # --- a booked stage: Reschedule, Hold, Cancel (with a reason), Resume ----------------------
+
+    def stage_control_form(self, uow: UnitOfWork, stage_id: int, kind: str, actor: str) -> dict:
+        return stage_controls.form(self.config, uow, stage_id, kind, actor)
+
+    def change_stage(
+        self, uow: UnitOfWork, stage_id: int, kind: int, reason: str, actor: str, now: datetime
+    ) -> None:
+        stage_controls.change(self.config, uow, stage_id, kind, reason, actor, now)
+
+    def resume_stage(self, uow: UnitOfWork, stage_id: int, actor: str, now: datetime) -> None:
+        stage_controls.resume(self.config, uow, stage_id, actor, now)
+
     # --- the recruiter's proposal ------------------------------------------------------------
 
     def confirm(
@@ -57,6 +76,16 @@ class LoopService:
         self, uow: UnitOfWork, stage_id: int, version: int, index: int, actor: str, now: datetime
     ) -> str:
         return booking.swap(self.config, uow, stage_id, version, index, actor, now)
+
+    def swap_picker(
+        self, uow: UnitOfWork, stage_id: int, version: int, actor: str, now: datetime
+    ) -> dict:
+        return swap_picker.picker(self.config, uow, stage_id, version, actor, now)
+
+    def swap_to(
+        self, uow: UnitOfWork, stage_id: int, version: int, choice: str, actor: str, now: datetime
+    ) -> str:
+        return swap_picker.swap_to(self.config, uow, stage_id, version, choice, actor, now)
 
     def replan_form(self, uow: UnitOfWork, stage_id: int, version: int, actor: str) -> dict:
         return booking.replan_form(self.config, uow, stage_id, version, actor)

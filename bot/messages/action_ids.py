@@ -17,11 +17,24 @@ CONFIRM = "proposal_confirm"
 SWAP = "proposal_swap"
 PICK_TIME = "proposal_pick_time"
 USE_ALTERNATIVE = "proposal_use_alternative"
+SWAP_PICK = "proposal_swap_pick"  # "Swap with…": a form listing qualified people and their load
+SWAP_PICK_VIEW = "proposal_swap_pick"
+
+# A booked stage's controls (value: the stage id); the form's metadata is "stage:kind".
+STAGE_RESCHEDULE = "stage_reschedule"
+STAGE_HOLD = "stage_hold"
+STAGE_CANCEL = "stage_cancel"
+STAGE_RESUME = "stage_resume"
+STAGE_CONTROL_VIEW = "stage_control"
 
 # An interviewer's DMs.
 CANT_MAKE_IT = "interview_decline"
 FEEDBACK_OPEN = "feedback_open"
 FEEDBACK_VIEW = "feedback_view"
+
+# Interviewer training: the lead's sign-off (value: the trainee's interview id).
+TRAINEE_POSITIVE = "trainee_sign_off_positive"
+TRAINEE_NOT_YET = "trainee_sign_off_not_yet"
 
 # The loop's thread.
 PIVOT = "loop_pivot"

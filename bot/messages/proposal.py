@@ -31,6 +31,8 @@ def proposal_message(
     take_home_due: datetime | None = None,
     held_until: datetime | None = None,
     expired: bool = False,
+    trainees: Sequence[str] = (),
+    load: Sequence[str] = (),
 ) -> dict:
     """The proposed panel with Confirm, Swap and Pick another time. While its times are held
     it says until when; once the hold has run out it is marked expired and only Pick another
@@ -51,6 +53,10 @@ def proposal_message(
         for index, line in enumerate(_slot_lines(slots)):
             swap = None if expired else button("Swap", action_ids.SWAP, f"{value}:{index}")
             blocks.append(section(line, swap))
+    for line in trainees:
+        blocks.append(context(f":seedling: {line}"))
+    if load:
+        blocks.append(context(f":bar_chart: {escape('; '.join(load))}"))
     for warning in warnings:
         blocks.append(context(f":warning: {escape(warning)}"))
     if loop.accommodations:
@@ -70,6 +76,8 @@ def proposal_message(
             button("Confirm", action_ids.CONFIRM, value, "primary"),
             button("Pick another time", action_ids.PICK_TIME, value),
         ]
+        if take_home_due is None:
+            buttons.append(button("Swap with…", action_ids.SWAP_PICK, value))
     blocks.append({"type": "actions", "block_id": f"proposal:{value}", "elements": buttons})
     status = "Expired" if expired else "Proposed"
     return {"text": f"{status}: {stage_title} for {loop.candidate}", "blocks": blocks}

@@ -23,6 +23,8 @@ STATE_MARKS = {
     "completed": "●",
     "decided": "✔",
     "skipped": "–",
+    "on_hold": "⏸",
+    "cancelled": "✕",
 }
 
 LOOP_OUTCOMES = {"offer": ":tada: *Offer made*", "declined": "*Declined*"}

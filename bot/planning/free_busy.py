@@ -1,5 +1,5 @@
 """When each interviewer is free, in UTC: their working hours on each local day minus their
-bookings, and how many interviews they already have each week.
+bookings, and how many interviews they already have each week and each of their days.
 
 Bookings are firm: a booked person is never offered for that time. Holds are tentative (another
 proposal is waiting for its Confirm), so they are kept beside the free time rather than cut out
@@ -28,6 +28,7 @@ class FreeBusy:
         self.zones = {person.id: ZoneInfo(person.tz) for person in roster}
         busy: dict[int, list[tuple[datetime, datetime]]] = {pid: [] for pid in self.people}
         self.weekly: dict[int, Counter[Week]] = {pid: Counter() for pid in self.people}
+        self.daily: dict[int, Counter[date]] = {pid: Counter() for pid in self.people}
         for booking in bookings:
             if booking.interviewer_id in self.people:
                 start, end = booking.start.astimezone(UTC), booking.end.astimezone(UTC)
@@ -35,20 +36,29 @@ class FreeBusy:
                 self.weekly[booking.interviewer_id][
                     self.week_of(booking.interviewer_id, start)
                 ] += 1
+                self.daily[booking.interviewer_id][self.day_of(booking.interviewer_id, start)] += 1
         self.busy = {pid: sorted(spans) for pid, spans in busy.items()}
         self.holds: dict[int, list[Hold]] = {pid: [] for pid in self.people}
         self.held_weekly: dict[int, Counter[Week]] = {pid: Counter() for pid in self.people}
+        self.held_daily: dict[int, Counter[date]] = {pid: Counter() for pid in self.people}
         for hold in holds:
             if hold.interviewer_id in self.people:
                 self.holds[hold.interviewer_id].append(hold)
                 self.held_weekly[hold.interviewer_id][
                     self.week_of(hold.interviewer_id, hold.start)
                 ] += 1
+                self.held_daily[hold.interviewer_id][
+                    self.day_of(hold.interviewer_id, hold.start)
+                ] += 1
         self._free: dict[tuple[int, date], tuple[list[datetime], list[datetime]]] = {}
 
     def week_of(self, pid: int, when: datetime) -> Week:
         year, week, _ = when.astimezone(self.zones[pid]).isocalendar()
         return year, week
+
+    def day_of(self, pid: int, when: datetime) -> date:
+        """The person's own local day: a daily cap counts their day, not the candidate's."""
+        return when.astimezone(self.zones[pid]).date()
 
     def _free_on(self, pid: int, day: date) -> tuple[list[datetime], list[datetime]]:
         """The person's free spans on one local working day, as sorted starts and ends."""
@@ -86,14 +96,30 @@ class FreeBusy:
     def week_count(self, pid: int, when: datetime) -> int:
         return self.weekly[pid][self.week_of(pid, when)]
 
-    def over_cap(self, pid: int, when: datetime) -> bool:
-        """At or over the weekly cap with booked interviews alone."""
+    def day_count(self, pid: int, when: datetime) -> int:
+        return self.daily[pid][self.day_of(pid, when)]
+
+    def over_daily_cap(self, pid: int, when: datetime) -> bool:
+        cap = self.people[pid].daily_cap
+        return cap is not None and self.day_count(pid, when) >= cap
+
+    def over_weekly_cap(self, pid: int, when: datetime) -> bool:
         return self.week_count(pid, when) >= self.people[pid].weekly_cap
 
+    def over_cap(self, pid: int, when: datetime) -> bool:
+        """At or over the weekly or the daily cap with booked interviews alone."""
+        return self.over_weekly_cap(pid, when) or self.over_daily_cap(pid, when)
+
     def over_cap_when_held(self, pid: int, when: datetime) -> bool:
-        """At or over the weekly cap once the interviews others hold are confirmed too."""
+        """At or over a cap once the interviews others hold are confirmed too."""
+        person = self.people[pid]
         held = self.held_weekly[pid][self.week_of(pid, when)]
-        return self.week_count(pid, when) + held >= self.people[pid].weekly_cap
+        if self.week_count(pid, when) + held >= person.weekly_cap:
+            return True
+        held_today = self.held_daily[pid][self.day_of(pid, when)]
+        return person.daily_cap is not None and (
+            self.day_count(pid, when) + held_today >= person.daily_cap
+        )
 
 
 def merge_intervals(intervals: Sequence[Interval]) -> list[Interval]:

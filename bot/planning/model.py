@@ -61,6 +61,8 @@ class Interviewer:
     weekly_cap: int = 5
     last_interviewed_at: datetime | None = None
     interviews_total: int = 0
+    # At most this many interviews on one of their own local days; None: no daily cap.
+    daily_cap: int | None = None
 
     def __post_init__(self) -> None:
         require_zone(self.tz, f"Interviewer {self.id}")
@@ -72,6 +74,8 @@ class Interviewer:
             raise ValueError(f"Interviewer {self.id}: work_days are 0 (Mon) to 6 (Sun)")
         if self.weekly_cap < 0:
             raise ValueError(f"Interviewer {self.id}: weekly_cap must be >= 0")
+        if self.daily_cap is not None and self.daily_cap < 0:
+            raise ValueError(f"Interviewer {self.id}: daily_cap must be >= 0")
         if self.last_interviewed_at is not None:
             require_utc(self.last_interviewed_at, f"Interviewer {self.id}.last_interviewed_at")
 
@@ -135,6 +139,8 @@ class Plan:
     stage_key: str
     slots: tuple[Slot, ...]
     warnings: tuple[str, ...] = ()
+    # Trainees sitting in beside the panel (bot/planning/trainees.py): extra, never needed.
+    trainees: tuple = ()
 
 
 @dataclass(frozen=True)

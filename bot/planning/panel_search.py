@@ -30,7 +30,6 @@ from bot.planning.plan_request import PlanRequest
 from bot.planning.plan_warnings import slot_warnings
 from bot.planning.templates import SeatTemplate
 
-GRID = timedelta(minutes=15)
 NEVER = datetime.min.replace(tzinfo=UTC)
 
 
@@ -94,7 +93,8 @@ class PanelSearch:
             if teams and not person.teams & teams:
                 continue
             pool.append((person, role))
-        pool.sort(key=lambda pair: self.spread_key(pair[0]))
+        keep = self.request.keep_ids
+        pool.sort(key=lambda pair: (pair[0].id not in keep, *self.spread_key(pair[0])))
         return fixed + pool
 
     def spread_key(self, person: Interviewer) -> tuple[datetime, int, int]:
@@ -188,19 +188,35 @@ class PanelSearch:
                 continue
             first = max(window.start, self.earliest)
             local = first.astimezone(self.zone)
+            step = self.request.rules.slot_minutes
             aligned = local.replace(
-                minute=local.minute - local.minute % 15, second=0, microsecond=0
+                minute=local.minute - local.minute % step, second=0, microsecond=0
             ).astimezone(UTC)
+            grid = self.request.rules.grid
             if aligned < first:
-                aligned += GRID
-            # Stepping in UTC stays on the candidate's quarter-hour grid: every zone offset in
-            # use is a whole number of quarter hours.
+                aligned += grid
+            # Stepping in UTC stays on the candidate's grid: every zone offset in use is a
+            # whole number of quarter hours (grids finer than that, or dividing it, stay too).
             start = aligned
             while start + duration <= window.end:
                 end = start + duration
                 if start.astimezone(self.zone).date() == end.astimezone(self.zone).date():
                     yield start
-                start += GRID
+                start += grid
+
+    def ruled_starts(self, windows: Sequence[Interval], blocks: list[Block]):
+        """`starts` for these blocks, less those a working rule (latest start, lunch) rules out.
+        Filling one seat of a booked panel (`exact_start`) keeps the times already booked."""
+        rules = self.request.rules
+        for start in self.starts(windows, _length(blocks)):
+            if self.request.exact_start or all(
+                rules.allows_block(
+                    (start + b.offset).astimezone(self.zone),
+                    (start + b.offset + b.length).astimezone(self.zone),
+                )
+                for b in blocks
+            ):
+                yield start
 
     def assign(
         self, blocks: list[Block], start: datetime, allowed: Allowed, limit: Rank
@@ -244,7 +260,7 @@ class PanelSearch:
         allowed = Allowed(relax_cap, allow_repeat)
         panels = [self.blocks(counts) for counts in self.count_vectors()]
         for blocks in panels:
-            for start in self.starts(windows, _length(blocks)):
+            for start in self.ruled_starts(windows, blocks):
                 found = self.assign(blocks, start, allowed, STRICT_LIMIT)
                 if found is not None:
                     return self.meeting_plan(blocks, start, found[1])
@@ -253,7 +269,7 @@ class PanelSearch:
         best = None
         limit = NO_LIMIT
         for blocks in panels:
-            for start in self.starts(windows, _length(blocks)):
+            for start in self.ruled_starts(windows, blocks):
                 found = self.assign(blocks, start, allowed, limit)
                 if found is not None:
                     best = (blocks, start, found[1])

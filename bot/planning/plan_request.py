@@ -16,7 +16,9 @@ from bot.planning.model import (
     require_utc,
     require_zone,
 )
+from bot.planning.planning_rules import PlanningRules
 from bot.planning.templates import StageTemplate
+from bot.planning.trainees import Trainee
 
 ALTERNATIVE_DAYS = 14
 
@@ -47,6 +49,15 @@ class PlanRequest:
     # Start exactly at each window's start instead of on the quarter-hour grid: filling one
     # seat of a booked panel, whose later blocks sit wherever the breaks put them.
     exact_start: bool = False
+    # People in training for an interview type (bot/planning/trainees.py): each may get an
+    # extra seat beside a panelist of that type once the panel is found.
+    trainees: Sequence[Trainee] = ()
+    # The grid, latest start and lunch window (the templates' `[planning]`); the minimum
+    # notice is `min_notice` above, which the caller fills from the same rules.
+    rules: PlanningRules = PlanningRules()
+    # People to try first for their seats (a rescheduled stage keeps who can stay): tried
+    # before the load-spreading order, never at the cost of a rule.
+    keep_ids: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:
         require_zone(self.candidate_tz, "candidate_tz")

@@ -35,12 +35,19 @@ def slot_warnings(
     """One sentence per rule that putting `option` on this seat relaxes."""
     person = option.person
     calendar = search.calendar
-    if option.over:
+    if option.over and calendar.over_weekly_cap(person.id, start):
         count = calendar.week_count(person.id, start)
         week = start.astimezone(calendar.zones[person.id]).isocalendar()
         yield (
             f"{person.name} goes over their weekly cap: interview {count + 1} of "
             f"{person.weekly_cap} allowed in week {week[1]} of {week[0]}"
+        )
+    elif option.over:
+        count = calendar.day_count(person.id, start)
+        day = calendar.day_of(person.id, start)
+        yield (
+            f"{person.name} goes over their daily cap: interview {count + 1} of "
+            f"{person.daily_cap} allowed on {day:%a %d %b} (their day)"
         )
     if option.repeat:
         stages = _listed(search.request.earlier_panels.get(person.id, ()))
@@ -56,8 +63,15 @@ def slot_warnings(
             "so that proposal needs a new time if this one is confirmed"
         )
     elif option.held_cap:
+        held_today = calendar.held_daily[person.id][calendar.day_of(person.id, start)]
+        daily = person.daily_cap is not None and (
+            calendar.day_count(person.id, start) + held_today >= person.daily_cap
+        )
+        which = (
+            f"daily cap of {person.daily_cap}" if daily else f"weekly cap of {person.weekly_cap}"
+        )
         yield (
-            f"{person.name} reaches their weekly cap of {person.weekly_cap} if the interviews "
+            f"{person.name} reaches their {which} if the interviews "
             "other proposals hold for them are confirmed: no panel fits without them"
         )
 

@@ -40,6 +40,7 @@ from bot.planning.panel_search import PanelSearch
 from bot.planning.plan_request import PlanRequest
 from bot.planning.plan_warnings import slot_warnings
 from bot.planning.shortfall import another_day, shortages
+from bot.planning.trainees import seat_trainees
 
 __all__ = ["PlanRequest", "plan_stage"]
 
@@ -65,7 +66,8 @@ def plan_stage(request: PlanRequest) -> Plan | NoPlan:
     search = PanelSearch(request)
     if stage.kind == "take_home":
         return _plan_take_home(search)
-    return _plan_meeting(search)
+    result = _plan_meeting(search)
+    return seat_trainees(search, result) if isinstance(result, Plan) else result
 
 
 def _plan_meeting(search: PanelSearch) -> Plan | NoPlan:
@@ -84,8 +86,10 @@ def _plan_meeting(search: PanelSearch) -> Plan | NoPlan:
                 Alternative(
                     "relaxed_cap",
                     relaxed,
-                    "Only possible over someone's weekly interview cap: "
-                    + "; ".join(w for w in relaxed.warnings if "weekly cap" in w),
+                    "Only possible over someone's interview cap: "
+                    + "; ".join(
+                        w for w in relaxed.warnings if "weekly cap" in w or "daily cap" in w
+                    ),
                 )
             )
     return NoPlan(search.stage.key, tuple(shortages(search)), tuple(alternatives))

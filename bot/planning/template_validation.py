@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.planning.model import Accommodation
 from bot.planning.template_fields import FieldChecks
+from bot.planning.template_rules import planning_rules, training_rules
 from bot.planning.template_source import PathKey, TemplateSource
 from bot.planning.templates import (
     Pool,
@@ -22,7 +23,17 @@ STAGE_KINDS = ("meeting", "take_home", "decision", "choice")
 FORMAT_KINDS = ("meeting", "take_home")
 GATES = ("positive_feedback",)
 
-TOP_KEYS = ("roles", "interview_types", "levels", "accommodations", "tracks", "teams", "pools")
+TOP_KEYS = (
+    "roles",
+    "interview_types",
+    "levels",
+    "accommodations",
+    "tracks",
+    "teams",
+    "pools",
+    "training",
+    "planning",
+)
 POOL_KEYS = ("title", "teams", "skill", "function", "levels")
 ACCOMMODATION_KEYS = ("extra_minutes_per_interview", "extra_break_minutes")
 TRACK_KEYS = ("title", "stages", "level_titles")
@@ -107,6 +118,8 @@ class TemplateValidator(FieldChecks):
         pools = {key: self.pool(key, value) for key, value in raw_pools.items()}
         return TemplateBook(
             pools=pools,
+            training=training_rules(self, data.get("training", {}), self.interview_types),
+            planning=planning_rules(self, data.get("planning", {})),
             levels=tuple(levels.items()),
             roles=self.roles,
             interview_types=self.interview_types,

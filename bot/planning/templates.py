@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from bot.planning.model import Accommodation
+from bot.planning.planning_rules import PlanningRules
+from bot.planning.trainees import TrainingRules
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,9 @@ class TemplateBook:
     tracks: Mapping[str, TrackTemplate]
     team_stages: Mapping[tuple[str, str], tuple[StageTemplate, ...]]
     pools: Mapping[str, Pool] = field(default_factory=dict)
+    # `[training]`: the graduation rule per interview type; `[planning]`: the working rules.
+    training: TrainingRules = TrainingRules()
+    planning: PlanningRules = PlanningRules()
 
     def level_title(self, level: str, track: str | None = None) -> str:
         title = self.levels[self._level_index(level)][1]

@@ -19,6 +19,7 @@ from pathlib import Path
 from bot.clock import ManualClock
 from loopbot.demo.candidate import candidate_side
 from loopbot.demo.sandbox import WEEKDAYS, Sandbox
+from loopbot.demo.team_scenes import team_scenes
 from loopbot.demo.transcript import blocks_to_text, render_transcript
 
 RECRUITER = "U0REC01"  # Rosa, New York
@@ -127,6 +128,7 @@ def run_demo(verbose: bool = False, out=None, charts: Path | None = None) -> int
             _scheduling(demo)
             _feedback_and_decisions(demo)
             _centralized_hiring(demo)
+            team_scenes(demo)
             _insights(demo, charts)
         candidate_side(out, demo_start(datetime.now(UTC)))
     out.write("\nDemo finished.\n")

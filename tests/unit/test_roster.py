@@ -3,6 +3,7 @@ write_roster → parse_roster is lossless."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -393,8 +394,25 @@ def test_write_then_parse_round_trips_every_field():
         ),
     ]
     text = write_roster(entries)
-    assert text.splitlines()[0] == HEADER
+    # Nobody has a daily cap or a training: those optional columns are left out.
+    assert text.splitlines()[0] == HEADER.removesuffix(",daily_cap,trainee")
     assert parse(text) == entries
+    trained = [replace(entries[2], daily_cap=2, trainee=(("coding", "reverse_shadow"),))]
+    text = write_roster(trained)
+    assert text.splitlines()[0] == HEADER
+    assert parse(text) == trained
+
+
+def test_trainee_and_daily_cap_cells_are_checked():
+    text = HEADER + "\nU0A,Ann,,engineer,core,,,,,4,3,coding;system_design:reverse_shadow\n"
+    [entry] = parse(text)
+    assert entry.daily_cap == 3
+    assert entry.trainee == (("coding", "shadow"), ("system_design", "reverse_shadow"))
+    bad = HEADER + "\nU0A,Ann,,engineer,core,,,,,4,x,coding:lead\n"
+    with pytest.raises(RosterError) as caught:
+        parse(bad)
+    message = str(caught.value)
+    assert "column daily_cap" in message and "column trainee" in message
 
 
 def test_sample_roster_round_trips_through_the_shipped_templates():

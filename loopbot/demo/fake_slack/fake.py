@@ -6,7 +6,7 @@ import copy
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from loopbot.demo.fake_slack import chat, conversations, files, users, views
+from loopbot.demo.fake_slack import chat, conversations, files, usergroups, users, views
 from loopbot.demo.fake_slack.server import FILE_UPLOAD, RESPONSE_URL, RecordingServer, Reply
 from loopbot.demo.fake_slack.workspace import (
     APP_ID,
@@ -25,6 +25,7 @@ METHODS: dict[str, Method] = {
     **chat.METHODS,
     **views.METHODS,
     **files.METHODS,
+    **usergroups.METHODS,
 }
 
 
@@ -68,6 +69,20 @@ class FakeSlack(RecordingServer):
                 "tz_label": tz_label,
                 "is_bot": is_bot,
             }
+
+    def add_usergroup(self, group_id: str, handle: str, name: str, users: list[str]) -> None:
+        """A user group (Slack's "subteam"); `set_usergroup_users` changes its members."""
+        with self._lock:
+            self.workspace.usergroups[group_id] = {
+                "id": group_id,
+                "handle": handle,
+                "name": name,
+                "users": list(users),
+            }
+
+    def set_usergroup_users(self, group_id: str, users: list[str]) -> None:
+        with self._lock:
+            self.workspace.usergroups[group_id]["users"] = list(users)
 
     def add_channel(self, channel_id: str, name: str) -> None:
         with self._lock:

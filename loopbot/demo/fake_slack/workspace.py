@@ -57,6 +57,7 @@ class Workspace:
         self.dm_of_user: dict[str, str] = {}
         self.user_of_dm: dict[str, str] = {}
         self.response_urls: dict[str, dict[str, Any]] = {}
+        self.usergroups: dict[str, dict[str, Any]] = {}  # id -> handle, name, users
         self.clear()
 
     def clear(self) -> None:
