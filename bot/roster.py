@@ -15,6 +15,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.calendars.holidays import parse_region
+
 COLUMNS = (
     "slack_user_id",
     "name",
@@ -26,6 +28,8 @@ COLUMNS = (
     "working_hours",
     "working_days",
     "weekly_cap",
+    "calendar",
+    "country",
 )
 REQUIRED = ("slack_user_id", "name", "roles")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -46,6 +50,8 @@ class RosterEntry:
     work_end: str = "17:00"
     work_days: tuple[int, ...] = (0, 1, 2, 3, 4)
     weekly_cap: int = 5
+    calendar: str | None = None  # None: the person's email
+    country: str | None = None  # for public holidays; None: LOOPBOT_HOLIDAYS
 
 
 @dataclass(frozen=True)
@@ -158,6 +164,8 @@ class _Row:
         start, end = self.hours()
         days = self.days()
         cap = self.cap()
+        calendar = self.cells.get("calendar") or None
+        country = self.country()
         if not self.ok:
             return None
         return RosterEntry(
@@ -172,6 +180,8 @@ class _Row:
             work_end=end,
             work_days=days,
             weekly_cap=cap,
+            calendar=calendar,
+            country=country,
         )
 
     def listed(self, column: str, known: Collection[str], what: str) -> tuple[str, ...]:
@@ -220,6 +230,16 @@ class _Row:
             self.fail("working_days", "names no day; give at least one, e.g. Mon-Fri")
         return tuple(sorted(days))
 
+    def country(self) -> str | None:
+        raw = self.cells.get("country") or None
+        if raw is None:
+            return None
+        try:
+            return parse_region(raw)
+        except ValueError as error:
+            self.fail("country", f"{error}; give an ISO code like DE, US-CA or GB-SCT")
+            return None
+
     def cap(self) -> int:
         raw = self.cells.get("weekly_cap") or "5"
         if not re.fullmatch(r"[0-9]+", raw) or int(raw) > 40:
@@ -256,6 +276,8 @@ def write_roster(entries: Iterable[RosterEntry]) -> str:
                 f"{e.work_start}-{e.work_end}",
                 format_days(e.work_days),
                 e.weekly_cap,
+                e.calendar or "",
+                e.country or "",
             ]
         )
     return out.getvalue()

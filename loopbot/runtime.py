@@ -20,7 +20,11 @@ from slack_sdk.errors import SlackApiError
 
 import handlers
 from bot.app import create_bolt_app
+from bot.calendar_settings import organizer_setting
+from bot.calendar_sync import CalendarSync, SyncLoop
+from bot.calendars.busy import BusySource
 from bot.calendars.factory import make_calendar
+from bot.calendars.holidays import DaysOff
 from bot.calendars.port import CalendarPort
 from bot.clock import Clock, SystemClock
 from bot.decisions import DecisionService
@@ -28,10 +32,12 @@ from bot.executor import InFlightExecutor
 from bot.feedback import FeedbackService
 from bot.insights.service import InsightsService
 from bot.loops import proposals
-from bot.loops.config import LoopConfig
+from bot.loops.calendar_events import record_event_id
+from bot.loops.config import EventSettings, LoopConfig
 from bot.loops.service import LoopService
 from bot.metrics import Metrics
 from bot.outbox import OutboxSender, SlackTransport, Transports
+from bot.outbox.ports import CalendarTransport
 from bot.people import people_without_zone, set_zones
 from bot.pivots import PivotService
 from bot.planning.template_loader import load_templates
@@ -53,6 +59,11 @@ from storage.uow import UnitOfWorkFactory
 log = logging.getLogger("loopbot")
 # Slack retries within minutes and a modal can't be submitted twice days apart: a month is ample.
 RETRY_KEYS_KEPT = timedelta(days=30)
+
+
+def _record_event_id(uow, message, result: dict) -> None:
+    """After the outbox wrote an event: its provider id goes on the interview."""
+    record_event_id(uow, message.payload["event"]["key"], result.get("provider_id", ""))
 
 
 class Runtime:
@@ -95,13 +106,28 @@ class Runtime:
             holder=self.replica[-40:],
         )
         self.uow.after_commit.append(lambda _: self.sender.wake())
+        self.busy = BusySource(
+            self.calendar, DaysOff(settings.holidays, templates.company_days_off)
+        )
         config = LoopConfig(
             templates,
             settings.recruiting_channel,
             settings.default_tz,
             hold_lifetime=timedelta(hours=settings.hold_hours),
+            busy=self.busy,
+            events=EventSettings(
+                settings.calendar,
+                organizer_setting(settings, settings.calendar)[0],
+                settings.video_url_template,
+            ),
         )
         self.config = config
+        if self.busy.remote:
+            transports.register(
+                "calendar.", CalendarTransport(self.calendar, after_put=_record_event_id)
+            )
+        self.calendar_sync = CalendarSync(config, self.uow, self.calendar, self.clock, self.busy)
+        self.sync_loop = SyncLoop(self.sync_calendars, settings.calendar_sync_seconds)
         self.services = Services(
             settings=settings,
             uow=self.uow,
@@ -116,6 +142,7 @@ class Runtime:
                 default_tz=settings.default_tz,
                 overdue_after=timedelta(hours=settings.feedback_escalation_hours),
             ),
+            busy=self.busy,
         )
         self.prompts = PromptService(
             config,
@@ -157,6 +184,8 @@ class Runtime:
         self.metrics.leader.set(1)
         self.sender.start()
         self.scheduler.start()
+        if self.busy.remote and not self.scheduler.paused:  # a movable clock syncs by hand
+            self.sync_loop.start()
         if not self.settings.socket_mode:  # push needs our HTTP server, listening by now
             self._open_calendar_push()
         if self.scheduler.paused:  # a movable clock (demo, tests): be done before it moves
@@ -168,6 +197,7 @@ class Runtime:
     def _step_down(self) -> None:
         self.metrics.leader.set(0)
         self._close_calendar_push()
+        self.sync_loop.stop()
         self.scheduler.shutdown()
         self.sender.stop()
 
@@ -195,9 +225,18 @@ class Runtime:
     def calendar_changed(self, calendar: str | None) -> None:
         """A provider says events changed in `calendar` (None: somewhere in the organizer's
         calendar, as Google and Graph notifications say it). Called from the HTTP route, so it
-        must return quickly. The calendar sync is not wired into this process yet: until it is,
-        the periodic sync notices the change, and this only records that one was announced."""
+        must return quickly: it wakes the calendar sync (on the leader; elsewhere the leader's
+        next periodic pass finds the change)."""
         log.info("calendar change announced (%s)", calendar or "organizer's calendar")
+        self.sync_loop.wake()
+
+    def sync_calendars(self):
+        """One pass of the calendar sync: declines, moves and deletions in people's
+        calendars acted on (the leader runs it every LOOPBOT_CALENDAR_SYNC_SECONDS)."""
+        if not self.busy.remote:
+            return None
+        self.sender.wait_idle(5.0)  # events just written get their ids first
+        return self.calendar_sync.run_once()
 
     def _open_calendar_push(self) -> None:
         """On the leader, once HTTP answers (Graph validates the address while subscribing):
@@ -353,6 +392,7 @@ class Runtime:
 
     def stop(self) -> None:
         self._close_calendar_push()  # while the HTTP server still answers
+        self.sync_loop.stop()
         if self.http is not None:
             self.http.stop()
         self.listeners.shutdown(wait=True, cancel_futures=True)

@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+from urllib.parse import quote
 
+from bot.calendars.busy import BusySource
 from bot.planning.templates import TemplateBook
+
+
+@dataclass(frozen=True)
+class EventSettings:
+    """How interviews become calendar events: the provider (`none`: an `.ics` file in a DM),
+    the mailbox that organises them, and the video link template (`{key}`: the event's key;
+    None: the provider's own Meet or Teams link, or none)."""
+
+    provider: str = "none"
+    organizer: str | None = None
+    video_url_template: str | None = None
+
+    @property
+    def on_calendars(self) -> bool:
+        return self.provider != "none"
+
+    def video_url(self, key: str) -> str | None:
+        if self.video_url_template is None:
+            return None
+        return self.video_url_template.format(key=quote(key, safe=""))
 
 
 @dataclass(frozen=True)
@@ -14,3 +36,6 @@ class LoopConfig:
     recruiting_channel: str  # where each loop's root message and thread live
     default_tz: str  # for people the roster gives no zone
     hold_lifetime: timedelta = timedelta(hours=4)  # how long a proposal holds its times
+    # People's calendars and days off, read for plans (see bot.calendars.busy).
+    busy: BusySource = field(default_factory=BusySource)
+    events: EventSettings = EventSettings()

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from bot.loops import holds
+from bot.loops.busy_times import with_busy
 from bot.loops.catalog import stage_template, teams_of
 from bot.loops.config import LoopConfig
 from bot.loops.lookups import as_datetime
@@ -62,7 +63,7 @@ def stage_request(
     ]
     earlier = other_panels(config, uow, loop, stage)
     candidate = uow.loops.candidate(loop.candidate_id)
-    return PlanRequest(
+    request = PlanRequest(
         stage=template,
         teams=teams_of(config.templates, loop),
         candidate_tz=candidate.tz,
@@ -76,6 +77,7 @@ def stage_request(
         accommodation=Accommodation(loop.extra_minutes_per_interview, loop.extra_break_minutes),
         allow_repeat=True,
     )
+    return with_busy(config, uow, request)
 
 
 def other_panels(

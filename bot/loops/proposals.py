@@ -36,7 +36,8 @@ def propose(
     template = stage_template(config.templates, loop, stage.key)
     windows = list(availability) if availability is not None else loop_availability(loop)
     holds.release(uow, stage, "a fresh plan", now)
-    result = plan_stage(stage_request(config, uow, loop, stage, template, windows, now))
+    request = stage_request(config, uow, loop, stage, template, windows, now)
+    result = plan_stage(request)
     version = int(stage.proposal.get("version", 0)) + 1
     # A live proposal is edited in place; after a booking fell through, a new one is posted.
     live_ref = stage.proposal.get("ref") if stage.status == "proposed" else None
@@ -47,6 +48,10 @@ def propose(
             "slots": [slot_json(s) for s in result.slots],
             "warnings": list(result.warnings),
         }
+        unread = sorted({s.interviewer_id for s in result.slots} & set(request.unreadable))
+        if unread:
+            # Planned on working hours alone for these people: the proposal says so.
+            proposal["calendar_unreadable"] = unread
         if template.kind == "meeting":
             until = holds.place(config, uow, stage, version, result.slots, now)
             proposal["held_until"] = until.isoformat()

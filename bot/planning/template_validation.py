@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from bot.calendars.holidays import HolidayTableError, extra_days_off
 from bot.planning.model import Accommodation
 from bot.planning.template_fields import FieldChecks
 from bot.planning.template_source import PathKey, TemplateSource
@@ -22,7 +23,16 @@ STAGE_KINDS = ("meeting", "take_home", "decision", "choice")
 FORMAT_KINDS = ("meeting", "take_home")
 GATES = ("positive_feedback",)
 
-TOP_KEYS = ("roles", "interview_types", "levels", "accommodations", "tracks", "teams", "pools")
+TOP_KEYS = (
+    "roles",
+    "interview_types",
+    "levels",
+    "accommodations",
+    "tracks",
+    "teams",
+    "pools",
+    "holidays",
+)
 POOL_KEYS = ("title", "teams", "skill", "function", "levels")
 ACCOMMODATION_KEYS = ("extra_minutes_per_interview", "extra_break_minutes")
 TRACK_KEYS = ("title", "stages")
@@ -103,8 +113,13 @@ class TemplateValidator(FieldChecks):
                 )
         raw_pools = self.table(data.get("pools", {}), ("pools",), [*data.get("pools", {})])
         pools = {key: self.pool(key, value) for key, value in raw_pools.items()}
+        try:
+            days_off = extra_days_off(data)
+        except HolidayTableError as error:
+            raise self.fail(error.path, str(error)) from None
         return TemplateBook(
             pools=pools,
+            company_days_off=days_off,
             levels=tuple(levels.items()),
             roles=self.roles,
             interview_types=self.interview_types,

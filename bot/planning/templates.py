@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from bot.planning.model import Accommodation
 
@@ -119,6 +120,8 @@ class TemplateBook:
     tracks: Mapping[str, TrackTemplate]
     team_stages: Mapping[tuple[str, str], tuple[StageTemplate, ...]]
     pools: Mapping[str, Pool] = field(default_factory=dict)
+    # The company's days off (`[holidays] dates`), for everyone whatever their country.
+    company_days_off: frozenset[date] = frozenset()
 
     def level_title(self, level: str) -> str:
         return self.levels[self._level_index(level)][1]
