@@ -54,7 +54,7 @@ def apply(
             "chat.postMessage",
             channel=person.slack_user_id,
             text=f"You declined the interview of {span(interview.start_at, interview.end_at)} "
-            f"in your calendar. {said}",
+            f"in your calendar. {said.removeprefix('Thanks — ')}",
         )
         return True
     if interview.event_noted == change:

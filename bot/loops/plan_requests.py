@@ -54,7 +54,10 @@ def stage_request(
     template: StageTemplate,
     windows: Sequence[Interval],
     now: datetime,
+    read_busy: bool = True,
 ) -> PlanRequest:
+    """What the planner needs for this stage; `read_busy`: with people's calendars (a caller
+    that changes who may sit reads them itself, once the request is final)."""
     roster = planning_roster(config.default_tz, uow, now)
     horizon_start = now - timedelta(days=8)
     bookings = [
@@ -77,7 +80,7 @@ def stage_request(
         accommodation=Accommodation(loop.extra_minutes_per_interview, loop.extra_break_minutes),
         allow_repeat=True,
     )
-    return with_busy(config, uow, request)
+    return with_busy(config, uow, request) if read_busy else request
 
 
 def other_panels(
@@ -152,7 +155,8 @@ def find_replacement(
             ),
         ),
     )
-    request = stage_request(config, uow, loop, stage, single, [Interval(start, end)], now)
+    window = [Interval(start, end)]
+    request = stage_request(config, uow, loop, stage, single, window, now, read_busy=False)
     request = replace(
         request,
         exclude_ids=frozenset(exclude),
@@ -165,7 +169,7 @@ def find_replacement(
     )
     if template.kind == "take_home":
         request = replace(request, not_before=start, min_notice=timedelta(0))
-    result = plan_stage(request)
+    result = plan_stage(with_busy(config, uow, request))
     if (
         not isinstance(result, Plan)
         or not result.slots

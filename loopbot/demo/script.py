@@ -17,6 +17,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from bot.clock import ManualClock
+from loopbot.demo.calendars import calendar_scene
 from loopbot.demo.sandbox import WEEKDAYS, Sandbox
 from loopbot.demo.transcript import blocks_to_text, render_transcript
 
@@ -127,6 +128,7 @@ def run_demo(verbose: bool = False, out=None, charts: Path | None = None) -> int
             _feedback_and_decisions(demo)
             _centralized_hiring(demo)
             _insights(demo, charts)
+        calendar_scene(Demo, out, demo_start(clock.now()), Path(tmp), number=12)
     out.write("\nDemo finished.\n")
     return 0
 

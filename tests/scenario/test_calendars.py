@@ -215,3 +215,21 @@ def test_public_holidays_block_the_day_without_a_calendar(make_sandbox):
     stage = box.stage(box.loop_id("Ada Lovelace"), "recruiter_screen")
     slot = only_slot(stage)
     assert datetime.fromisoformat(slot["start"]).date().isoformat() == "2026-11-27"
+
+
+def test_a_decline_skips_someone_out_of_office(calendars):
+    from loopbot.calendar_seed import out_of_office
+
+    make, seeder = calendars
+    box = make()
+    monday = datetime(2026, 11, 23).date()
+    seeder.put(RAVI, out_of_office("ooo-1", monday, monday + timedelta(days=4)))
+    box.schedule_loop(RECRUITER, ADA)
+    confirm(box, screen(box))
+    [booked] = live(box)
+    seeder.answer(ROSA, booked.event_key, ROSA, "DECLINED")
+    assert box.runtime.sync_calendars().declined == 1
+    box.settle()
+    # Ravi is away and nobody else recruits: the stage is planned afresh, without Ravi.
+    assert not live(box)
+    assert "no one qualified is free then" in said(box)
