@@ -20,11 +20,8 @@ from slack_sdk.errors import SlackApiError
 
 import handlers
 from bot.app import create_bolt_app
-from bot.calendar_settings import organizer_setting
 from bot.calendar_sync import CalendarSync, SyncLoop
-from bot.calendars.busy import BusySource
 from bot.calendars.factory import make_calendar
-from bot.calendars.holidays import DaysOff
 from bot.calendars.port import CalendarPort
 from bot.clock import Clock, SystemClock
 from bot.decisions import DecisionService
@@ -32,12 +29,10 @@ from bot.executor import InFlightExecutor
 from bot.feedback import FeedbackService
 from bot.insights.service import InsightsService
 from bot.loops import proposals
-from bot.loops.calendar_events import record_event_id
-from bot.loops.config import EventSettings, LoopConfig
+from bot.loops.config import LoopConfig
 from bot.loops.service import LoopService
 from bot.metrics import Metrics
 from bot.outbox import OutboxSender, SlackTransport, Transports
-from bot.outbox.ports import CalendarTransport
 from bot.people import people_without_zone, set_zones
 from bot.pivots import PivotService
 from bot.planning.template_loader import load_templates
@@ -48,6 +43,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.slack_client import make_web_client
 from loopbot.calendar_push import CalendarPush
+from loopbot.calendar_wiring import calendar_parts
 from loopbot.health import Health
 from loopbot.leader import LeaderElection
 from loopbot.web import HttpServer, make_wsgi_app
@@ -59,11 +55,6 @@ from storage.uow import UnitOfWorkFactory
 log = logging.getLogger("loopbot")
 # Slack retries within minutes and a modal can't be submitted twice days apart: a month is ample.
 RETRY_KEYS_KEPT = timedelta(days=30)
-
-
-def _record_event_id(uow, message, result: dict) -> None:
-    """After the outbox wrote an event: its provider id goes on the interview."""
-    record_event_id(uow, message.payload["event"]["key"], result.get("provider_id", ""))
 
 
 class Runtime:
@@ -106,26 +97,16 @@ class Runtime:
             holder=self.replica[-40:],
         )
         self.uow.after_commit.append(lambda _: self.sender.wake())
-        self.busy = BusySource(
-            self.calendar, DaysOff(settings.holidays, templates.company_days_off)
-        )
+        self.busy, events = calendar_parts(settings, self.calendar, templates, transports)
         config = LoopConfig(
             templates,
             settings.recruiting_channel,
             settings.default_tz,
             hold_lifetime=timedelta(hours=settings.hold_hours),
             busy=self.busy,
-            events=EventSettings(
-                settings.calendar,
-                organizer_setting(settings, settings.calendar)[0],
-                settings.video_url_template,
-            ),
+            events=events,
         )
         self.config = config
-        if self.busy.remote:
-            transports.register(
-                "calendar.", CalendarTransport(self.calendar, after_put=_record_event_id)
-            )
         self.calendar_sync = CalendarSync(config, self.uow, self.calendar, self.clock, self.busy)
         self.sync_loop = SyncLoop(self.sync_calendars, settings.calendar_sync_seconds)
         self.services = Services(
