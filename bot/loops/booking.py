@@ -215,7 +215,7 @@ def swap(
         "warnings": [*warnings, *found.warnings],
     }
     uow.session.add(stage)
-    holds.swap(uow, stage, old, replacement, now)
+    holds.swap(config, uow, stage, old, replacement, now)
     new_name = uow.interviewers.get(replacement.interviewer_id).name
     uow.audit.record(
         actor,

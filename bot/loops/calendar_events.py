@@ -17,7 +17,7 @@ from bot.loops.config import LoopConfig
 from bot.outbox import enqueue
 from bot.outbox.ports import calendar_event_payload
 from bot.planning.templates import StageTemplate
-from storage.models import Interview
+from storage.models import Hold, Interview
 from storage.uow import UnitOfWork
 
 
@@ -99,3 +99,51 @@ def record_event_id(uow: UnitOfWork, key: str, provider_id: str) -> None:
     if interview is not None and interview.event_id != provider_id:
         interview.event_id = provider_id
         uow.session.add(interview)
+
+
+def hold_key(hold_id: int) -> str:
+    return f"loopbot-hold-{hold_id}"
+
+
+def put_hold_event(config: LoopConfig, uow: UnitOfWork, hold: Hold) -> None:
+    """A proposal's hold as a tentative "[Hold]" event on the interviewer's calendar: it
+    names the stage only (no candidate) and invites nobody else."""
+    person = uow.interviewers.get(hold.interviewer_id)
+    calendar = calendar_of(person)
+    if calendar is None:
+        return
+    stage = uow.loops.stage(hold.stage_id)
+    event = Event(
+        key=hold_key(hold.id),
+        calendar=calendar,
+        title="[Hold] Interview, waiting for the recruiter's Confirm",
+        start=hold.start_at,
+        end=hold.end_at,
+        description="Held by loopbot for a proposed interview; it goes away or becomes the "
+        "interview once the recruiter decides.",
+        organizer=Attendee(config.events.organizer) if config.events.organizer else None,
+        attendees=(Attendee(person.email, person.name),) if person.email else (),
+        tentative=True,
+    )
+    enqueue(
+        uow,
+        f"hold:{hold.id}:calendar-put",
+        "calendar.put",
+        loop_id=stage.loop_id,
+        event=calendar_event_payload(event),
+    )
+
+
+def cancel_hold_event(uow: UnitOfWork, hold: Hold) -> None:
+    person = uow.interviewers.get(hold.interviewer_id)
+    calendar = calendar_of(person)
+    if calendar is None:
+        return
+    enqueue(
+        uow,
+        f"hold:{hold.id}:calendar-cancel",
+        "calendar.cancel",
+        loop_id=uow.loops.stage(hold.stage_id).loop_id,
+        calendar=calendar,
+        event_key=hold_key(hold.id),
+    )

@@ -35,7 +35,7 @@ def propose(
     """Plan `stage` and send the recruiter the proposal (or what is missing)."""
     template = stage_template(config.templates, loop, stage.key)
     windows = list(availability) if availability is not None else loop_availability(loop)
-    holds.release(uow, stage, "a fresh plan", now)
+    holds.release(config, uow, stage, "a fresh plan", now)
     request = stage_request(config, uow, loop, stage, template, windows, now)
     result = plan_stage(request)
     version = int(stage.proposal.get("version", 0)) + 1
@@ -132,7 +132,7 @@ def send_proposal(
 def expire(config: LoopConfig, uow: UnitOfWork, stage_id: int, now: datetime) -> bool:
     """A proposal's holds ran out (the scheduler's job): its times are free again and its
     message says it expired, with Pick another time. False when there was nothing to do."""
-    stage = holds.expire(uow, stage_id, now)
+    stage = holds.expire(config, uow, stage_id, now)
     if stage is None:
         return False
     loop = uow.loops.get(stage.loop_id)
@@ -151,7 +151,7 @@ def expire_overdue(config: LoopConfig, uow: UnitOfWork, now: datetime) -> int:
 def withdraw(config: LoopConfig, uow: UnitOfWork, loop: Loop, stage: Stage, why: str, now):
     """A proposal nobody will act on now (its loop closed or moved on): its holds end and its
     message loses its buttons."""
-    holds.release(uow, stage, why, now)
+    holds.release(config, uow, stage, why, now)
     if stage.status == "proposed" and stage.proposal.get("ref"):
         template = stage_template(config.templates, loop, stage.key)
         view = loop_view(config.templates, uow, loop)

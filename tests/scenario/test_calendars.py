@@ -115,8 +115,14 @@ def test_the_plan_goes_around_a_meeting_and_confirm_puts_the_event_on_the_calend
     assert name_of(box, slot["interviewer_id"]) == ROSA
     assert datetime.fromisoformat(slot["start"]) >= tuesday(10, 30)
     assert not stage.proposal.get("calendar_unreadable")
+    box.settle()
+    # While the proposal waits, the time is held on Rosa's calendar, tentatively.
+    hold = seeder.get(ROSA, "loopbot-hold-1").walk("VEVENT")[0]
+    assert str(hold.get("status")) == "TENTATIVE" and "[Hold]" in str(hold.get("summary"))
+    assert "ada@example.com" not in hold.to_ical().decode().lower()
 
     confirm(box, stage)
+    assert seeder.get(ROSA, "loopbot-hold-1") is None  # the interview's event replaces it
     [booked] = live(box)
     assert booked.event_key == f"loopbot-interview-{booked.id}"
     assert booked.event_id  # the outbox wrote it and the provider's id came back
