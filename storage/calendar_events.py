@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from storage.models import Hold, Interview
+from storage.models import Hold, Interview, OutboxMessage
 
 Span = tuple[int, datetime, datetime]
 
@@ -48,3 +48,18 @@ class CalendarEvents:
 
     def interview_by_key(self, key: str) -> Interview | None:
         return self.session.exec(select(Interview).where(Interview.event_key == key)).first()
+
+    def drop_unsent(self, outbox_key: str) -> bool:
+        """An event write still waiting in the outbox (never tried, or waiting to retry) is
+        not wanted any more: it is dismissed, so a late retry cannot outlive its cancel."""
+        message = self.session.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.key == outbox_key)
+            .where(OutboxMessage.status == "pending")
+            .with_for_update()
+        ).first()
+        if message is None:
+            return False
+        message.status = "dismissed"
+        self.session.add(message)
+        return True

@@ -81,6 +81,7 @@ def cancel_interview_event(uow: UnitOfWork, interview: Interview) -> bool:
     """Queue the withdrawal of the interview's event; False when it never had one."""
     if not interview.event_key or not interview.event_calendar:
         return False
+    uow.calendar_events.drop_unsent(f"interview:{interview.id}:calendar-put")
     enqueue(
         uow,
         f"interview:{interview.id}:calendar-cancel",
@@ -139,6 +140,7 @@ def cancel_hold_event(uow: UnitOfWork, hold: Hold) -> None:
     calendar = calendar_of(person)
     if calendar is None:
         return
+    uow.calendar_events.drop_unsent(f"hold:{hold.id}:calendar-put")
     enqueue(
         uow,
         f"hold:{hold.id}:calendar-cancel",
