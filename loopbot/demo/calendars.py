@@ -23,7 +23,7 @@ ROSA, RAVI, RHEA = "rosa@example.com", "ravi@example.com", "rhea@example.com"
 # A third recruiter, so that a decline has someone to hand the slot to while Ravi is away.
 RHEA_ROW = (
     "U0REC03,Rhea Recruiter,rhea@example.com,recruiter,payments;streaming,"
-    "recruiter_screen;recruiter_interview,America/Toronto,09:00-17:00,Mon-Fri,10\n"
+    "recruiter_screen;recruiter_interview,America/Toronto,09:00-17:00,Mon-Fri,10,,\n"
 )
 PATH = "{email}/calendar/"
 
