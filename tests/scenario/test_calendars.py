@@ -239,3 +239,23 @@ def test_a_decline_skips_someone_out_of_office(calendars):
     # Ravi is away and nobody else recruits: the stage is planned afresh, without Ravi.
     assert not live(box)
     assert "no one qualified is free then" in said(box)
+
+
+def test_pick_another_time_reads_the_calendars_after_the_form_closes(calendars):
+    from loopbot.calendar_seed import meeting
+
+    make, seeder = calendars
+    box = make()
+    box.schedule_loop(RECRUITER, ADA)
+    stage = screen(box)
+    thursday = datetime(2026, 11, 26, 9, tzinfo=NEW_YORK)
+    seeder.put(ROSA, meeting("thu-1", "Offsite", thursday, thursday + timedelta(hours=2)))
+    box.press(RECRUITER, "proposal_pick_time", value=f"{stage.id}:{stage.proposal['version']}")
+    response = box.submit(
+        RECRUITER, box.last_modal("replan_stage"), {"availability": "Thu 2pm-6pm"}
+    )
+    assert response.status == 200 and not response.body  # the form closes at once
+    box.settle()
+    slot = only_slot(screen(box))
+    assert name_of(box, slot["interviewer_id"]) == ROSA
+    assert datetime.fromisoformat(slot["start"]) >= thursday + timedelta(hours=2)
