@@ -11,6 +11,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.calendars.busy import BusySource
 from bot.calendars.port import CalendarError, CalendarPort
@@ -28,8 +29,8 @@ class _Watched:
     calendar: str
     key: str
     email: str | None
-    start: object
-    end: object
+    start: datetime
+    end: datetime
 
 
 @dataclass
