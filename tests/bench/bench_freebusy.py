@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from bot.calendars.caldav import CalDavCalendar
 from bot.planning.model import BusyTime, Interval, Interviewer
 from bot.planning.planner import PlanRequest, plan_stage
-from bot.planning.templates import load_templates
+from bot.planning.template_loader import load_templates
 from loopbot.calendar_seed import CalendarSeeder, typical_week
 from loopbot.local_radicale import LocalRadicale
 

@@ -110,6 +110,7 @@ def test_the_plan_goes_around_a_meeting_and_confirm_puts_the_event_on_the_calend
     # Rosa is in a meeting from 9:00 to 10:30 her time on Tuesday.
     seeder.put(ROSA, meeting("busy-1", "Budget review", tuesday(9), tuesday(10, 30)))
     box.schedule_loop(RECRUITER, ADA)
+    assert box.runtime.busy.calls == 1  # one batched free/busy call for the plan
     stage = screen(box)
     slot = only_slot(stage)
     assert name_of(box, slot["interviewer_id"]) == ROSA
@@ -122,6 +123,7 @@ def test_the_plan_goes_around_a_meeting_and_confirm_puts_the_event_on_the_calend
     assert "ada@example.com" not in hold.to_ical().decode().lower()
 
     confirm(box, stage)
+    assert box.runtime.busy.calls == 2  # Confirm read Rosa's calendar again
     assert seeder.get(ROSA, "loopbot-hold-1") is None  # the interview's event replaces it
     [booked] = live(box)
     assert booked.event_key == f"loopbot-interview-{booked.id}"
