@@ -261,3 +261,15 @@ def test_pick_another_time_reads_the_calendars_after_the_form_closes(calendars):
     slot = only_slot(screen(box))
     assert name_of(box, slot["interviewer_id"]) == ROSA
     assert datetime.fromisoformat(slot["start"]) >= thursday + timedelta(hours=2)
+
+
+def test_an_expired_hold_leaves_the_calendar(calendars):
+    make, seeder = calendars
+    box = make()
+    box.schedule_loop(RECRUITER, ADA)
+    box.settle()
+    assert seeder.get(ROSA, "loopbot-hold-1") is not None
+    box.advance_clock(timedelta(hours=5))  # past LOOPBOT_HOLD_HOURS (4)
+    box.settle()
+    assert screen(box).proposal.get("expired")
+    assert seeder.get(ROSA, "loopbot-hold-1") is None
