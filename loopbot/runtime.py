@@ -206,10 +206,22 @@ class Runtime:
     def calendar_changed(self, calendar: str | None) -> None:
         """A provider says events changed in `calendar` (None: somewhere in the organizer's
         calendar, as Google and Graph notifications say it). Called from the HTTP route, so it
-        must return quickly: it wakes the calendar sync (on the leader; elsewhere the leader's
-        next periodic pass finds the change)."""
+        must return quickly: it wakes the leader's calendar sync, or runs one pass on a thread
+        of its own on another replica (a change is acted on once: each is checked under the
+        interview's row lock)."""
         log.info("calendar change announced (%s)", calendar or "organizer's calendar")
-        self.sync_loop.wake()
+        if self.election.is_leader or not self.busy.remote:
+            self.sync_loop.wake()
+            return
+        threading.Thread(
+            target=self._sync_quietly, name="loopbot-calendar-sync-once", daemon=True
+        ).start()
+
+    def _sync_quietly(self) -> None:
+        try:
+            self.sync_calendars()
+        except Exception:
+            log.exception("calendar sync after a push failed; the leader's next pass retries")
 
     def sync_calendars(self):
         """One pass of the calendar sync: declines, moves and deletions in people's
