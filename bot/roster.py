@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.calendars.holidays import parse_region
 from bot.planning.trainees import MODES as TRAINEE_MODES
 
 COLUMNS = (
@@ -28,6 +29,8 @@ COLUMNS = (
     "working_hours",
     "working_days",
     "weekly_cap",
+    "calendar",
+    "country",
     "daily_cap",
     "trainee",
 )
@@ -56,6 +59,8 @@ class RosterEntry:
     daily_cap: int | None = None
     # In training: (interview type, mode) pairs, from a cell like "coding:shadow".
     trainee: tuple[tuple[str, str], ...] = ()
+    calendar: str | None = None  # None: the person's email
+    country: str | None = None  # for public holidays; None: LOOPBOT_HOLIDAYS
 
 
 @dataclass(frozen=True)
@@ -177,6 +182,8 @@ class _Row:
         cap = self.cap()
         daily = self.daily_cap()
         training = self.training(types)
+        calendar = self.cells.get("calendar") or None
+        country = self.country()
         if not self.ok:
             return None
         return RosterEntry(
@@ -193,6 +200,8 @@ class _Row:
             weekly_cap=cap,
             daily_cap=daily,
             trainee=training,
+            calendar=calendar,
+            country=country,
         )
 
     def listed(self, column: str, known: Collection[str], what: str) -> tuple[str, ...]:
@@ -240,6 +249,16 @@ class _Row:
         if not days:
             self.fail("working_days", "names no day; give at least one, e.g. Mon-Fri")
         return tuple(sorted(days))
+
+    def country(self) -> str | None:
+        raw = self.cells.get("country") or None
+        if raw is None:
+            return None
+        try:
+            return parse_region(raw)
+        except ValueError as error:
+            self.fail("country", f"{error}; give an ISO code like DE, US-CA or GB-SCT")
+            return None
 
     def cap(self) -> int:
         raw = self.cells.get("weekly_cap") or "5"
@@ -309,6 +328,8 @@ def write_roster(entries: Iterable[RosterEntry]) -> str:
             "weekly_cap": e.weekly_cap,
             "daily_cap": "" if e.daily_cap is None else e.daily_cap,
             "trainee": ";".join(f"{kind}:{mode}" for kind, mode in e.trainee),
+            "calendar": e.calendar or "",
+            "country": e.country or "",
         }
         writer.writerow([cells[c] for c in columns])
     return out.getvalue()

@@ -3,8 +3,11 @@ loop templates and the services."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
 
+from bot.calendars.busy import BusySource, NeedBusy
 from bot.candidate.service import CandidateService
 from bot.clock import Clock
 from bot.decisions import DecisionService
@@ -16,6 +19,8 @@ from bot.pivots import PivotService
 from bot.planning.templates import TemplateBook
 from bot.settings import Settings
 from storage.uow import UnitOfWorkFactory
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -31,3 +36,10 @@ class Services:
     insights: InsightsService
     meetings: MeetingService
     candidate: CandidateService | None = None
+    # People's calendars as plans read them, outside any transaction (bot.calendars.busy).
+    busy: BusySource = field(default_factory=BusySource)
+
+    def run(self, attempt: Callable[[], T], first: NeedBusy | None = None) -> T:
+        """Run `attempt` (a whole unit of work) reading the calendars its plans need between
+        tries, never inside its transaction."""
+        return self.busy.run(attempt, first)

@@ -84,8 +84,11 @@ def candidate_page(services: Services) -> Callable:
 
 
 def _show(services, token, start_response, *, notice="", errors=None, status="200 OK", form=None):
-    with services.uow() as uow:
-        view = services.candidate.page(uow, token, services.clock.now())
+    def read_page():
+        with services.uow() as uow:
+            return services.candidate.page(uow, token, services.clock.now())
+
+    view = services.run(read_page)  # self-schedule options may read people's calendars
     body = _ENV.get_template("candidate.html").render(
         page=view,
         action=f"{PATH}{quote(token)}",
@@ -106,10 +109,15 @@ def _submit(services, token, environ, start_response):
         return _problem(start_response, "413 Content Too Large", "That form was too large to read.")
     raw = environ["wsgi.input"].read(length).decode("utf-8", "replace") if length else ""
     form = parse_qs(raw, keep_blank_values=True)
-    try:
+
+    def answer():
         with services.uow() as uow:
             done = services.candidate.answer(uow, token, form, services.clock.now())
             uow.commit()
+            return done
+
+    try:
+        done = services.run(answer)  # a time picked is re-checked against calendars
     except InvalidForm as invalid:
         errors = {e.field: f"{e.message} — for example: {e.example}" for e in invalid.errors}
         kept = {k: v[0] for k, v in form.items() if v}

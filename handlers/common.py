@@ -12,6 +12,7 @@ from datetime import datetime
 from slack_sdk.errors import SlackApiError
 
 from bot.app import APOLOGY
+from bot.calendars.busy import NeedBusy
 from bot.errors import InvalidForm, LoopbotError, NotFound
 from bot.outbox import enqueue
 from bot.services import Services
@@ -24,10 +25,15 @@ Work = Callable[[UnitOfWork, datetime], str | None]
 
 def run_action(services: Services, respond, work: Work) -> None:
     """Run `work` in one unit of work; answer its message (or its error) ephemerally."""
-    try:
+
+    def attempt() -> str | None:
         with services.uow() as uow:
             answer = work(uow, services.clock.now())
             uow.commit()
+        return answer
+
+    try:
+        answer = services.run(attempt)
     except LoopbotError as error:
         reply(respond, str(error))
         return
@@ -102,7 +108,8 @@ def on_submit(app, services: Services, callback_id: str, error_field: str, work:
     @app.view(callback_id)
     def submitted(ack, body, view):
         actor = body["user"]["id"]
-        try:
+
+        def attempt() -> None:
             with services.uow() as uow:
                 work(
                     uow,
@@ -112,6 +119,15 @@ def on_submit(app, services: Services, callback_id: str, error_field: str, work:
                     form_values(view),
                 )
                 uow.commit()
+
+        try:
+            attempt()
+        except NeedBusy as need:
+            # The form was valid; its plan needs calendars: close it first, then read them.
+            ack()
+            first = need
+            _after_ack(services, actor, f"view:{view['id']}", lambda: services.run(attempt, first))
+            return
         except InvalidForm as invalid:
             ack(response_action="errors", errors=field_errors(invalid))
             return
@@ -126,6 +142,19 @@ def on_submit(app, services: Services, callback_id: str, error_field: str, work:
             tell(services, actor, f"view:{view['id']}:failed"[:200], APOLOGY)
             return
         ack()
+
+
+def _after_ack(services: Services, actor: str, key: str, finish: Callable[[], object]) -> None:
+    """Finish a submission once the form has closed: what goes wrong now reaches the person
+    as a DM, since the form can no longer show it."""
+    try:
+        finish()
+    except LoopbotError as error:
+        tell(services, actor, f"{key}:refused"[:200], str(error))
+    except Exception as error:
+        frames = "".join(traceback.format_tb(error.__traceback__))
+        log.error("unhandled %s after closing %s\n%s", type(error).__name__, key, frames)
+        tell(services, actor, f"{key}:failed"[:200], APOLOGY)
 
 
 def field_errors(invalid: InvalidForm) -> dict[str, str]:

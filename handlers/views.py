@@ -29,12 +29,16 @@ def register(app: App, services: Services) -> None:
             ack()
             raise
         ack()
-        try:
+
+        def create() -> None:
             with services.uow() as uow:
                 # A Slack retry of this submission must not create a second loop.
                 if uow.requests.claim(f"view:{view['id']}"):
                     services.loops.create(uow, new_loop, actor, now)
                 uow.commit()
+
+        try:
+            services.run(create)  # the first plan reads calendars between tries
         except LoopbotError as error:
             tell(services, actor, f"view:{view['id']}:error", f"Nothing was saved: {error}")
 

@@ -20,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 
 import handlers
 from bot.app import create_bolt_app
+from bot.calendar_sync import CalendarSync, SyncLoop
 from bot.calendars.factory import make_calendar
 from bot.calendars.port import CalendarPort
 from bot.candidate.requests import remind_overdue as remind_candidates
@@ -48,6 +49,7 @@ from bot.settings import Settings
 from bot.slack_client import make_web_client
 from handlers.candidate_page import candidate_page
 from loopbot.calendar_push import CalendarPush
+from loopbot.calendar_wiring import calendar_parts
 from loopbot.candidate_mail import candidate_side, register_mail
 from loopbot.health import Health
 from loopbot.leader import LeaderElection
@@ -104,14 +106,19 @@ class Runtime:
             holder=self.replica[-40:],
         )
         self.uow.after_commit.append(lambda _: self.sender.wake())
+        self.busy, events = calendar_parts(settings, self.calendar, templates, transports)
         config = LoopConfig(
             templates,
             settings.recruiting_channel,
             settings.default_tz,
             hold_lifetime=timedelta(hours=settings.hold_hours),
             candidate=candidate_side(settings),
+            busy=self.busy,
+            events=events,
         )
         self.config = config
+        self.calendar_sync = CalendarSync(config, self.uow, self.calendar, self.clock, self.busy)
+        self.sync_loop = SyncLoop(self.sync_calendars, settings.calendar_sync_seconds)
         self.services = Services(
             settings=settings,
             uow=self.uow,
@@ -128,6 +135,7 @@ class Runtime:
                 overdue_after=timedelta(hours=settings.feedback_escalation_hours),
             ),
             meetings=MeetingService(config),
+            busy=self.busy,
         )
         self.prompts = PromptService(
             config,
@@ -169,6 +177,8 @@ class Runtime:
         self.metrics.leader.set(1)
         self.sender.start()
         self.scheduler.start()
+        if self.busy.remote and not self.scheduler.paused:  # a movable clock syncs by hand
+            self.sync_loop.start()
         if not self.settings.socket_mode:  # push needs our HTTP server, listening by now
             self._open_calendar_push()
         if self.scheduler.paused:  # a movable clock (demo, tests): be done before it moves
@@ -180,6 +190,7 @@ class Runtime:
     def _step_down(self) -> None:
         self.metrics.leader.set(0)
         self._close_calendar_push()
+        self.sync_loop.stop()
         self.scheduler.shutdown()
         self.sender.stop()
 
@@ -207,9 +218,30 @@ class Runtime:
     def calendar_changed(self, calendar: str | None) -> None:
         """A provider says events changed in `calendar` (None: somewhere in the organizer's
         calendar, as Google and Graph notifications say it). Called from the HTTP route, so it
-        must return quickly. The calendar sync is not wired into this process yet: until it is,
-        the periodic sync notices the change, and this only records that one was announced."""
+        must return quickly: it wakes the leader's calendar sync, or runs one pass on a thread
+        of its own on another replica (a change is acted on once: each is checked under the
+        interview's row lock)."""
         log.info("calendar change announced (%s)", calendar or "organizer's calendar")
+        if self.election.is_leader or not self.busy.remote:
+            self.sync_loop.wake()
+            return
+        threading.Thread(
+            target=self._sync_quietly, name="loopbot-calendar-sync-once", daemon=True
+        ).start()
+
+    def _sync_quietly(self) -> None:
+        try:
+            self.sync_calendars()
+        except Exception:
+            log.exception("calendar sync after a push failed; the leader's next pass retries")
+
+    def sync_calendars(self):
+        """One pass of the calendar sync: declines, moves and deletions in people's
+        calendars acted on (the leader runs it every LOOPBOT_CALENDAR_SYNC_SECONDS)."""
+        if not self.busy.remote:
+            return None
+        self.sender.wait_idle(5.0)  # events just written get their ids first
+        return self.calendar_sync.run_once()
 
     def _open_calendar_push(self) -> None:
         """On the leader, once HTTP answers (Graph validates the address while subscribing):
@@ -385,6 +417,7 @@ class Runtime:
 
     def stop(self) -> None:
         self._close_calendar_push()  # while the HTTP server still answers
+        self.sync_loop.stop()
         if self.http is not None:
             self.http.stop()
         self.listeners.shutdown(wait=True, cancel_futures=True)

@@ -54,6 +54,10 @@ class Interviewer(SQLModel, table=True):
     # At most this many interviews on one of their local days; None: no daily cap.
     daily_cap: int | None = Field(default=None)
     active: bool = Field(default=True)
+    # Where their calendar is (a CalDAV collection, a Google calendar id, a Microsoft user);
+    # None: their email. `country` picks their public holidays (None: LOOPBOT_HOLIDAYS).
+    calendar: str | None = Field(default=None, max_length=500)
+    country: str | None = Field(default=None, max_length=16)
 
 
 class Candidate(SQLModel, table=True):
@@ -134,6 +138,13 @@ class Interview(SQLModel, table=True):
     feedback_reminded_at: datetime | None = _when(nullable=True)
     escalated_recruiter_at: datetime | None = _when(nullable=True)
     escalated_manager_at: datetime | None = _when(nullable=True)
+    # The interview's event on the interviewer's calendar: loopbot's stable key, the calendar
+    # it was written to, the provider's id once the outbox wrote it, and what the calendar
+    # sync last reported about it ("", "moved", "gone") so it is reported once.
+    event_key: str | None = Field(default=None, max_length=200)
+    event_calendar: str | None = Field(default=None, max_length=500)
+    event_id: str | None = Field(default=None, max_length=1000)
+    event_noted: str = Field(default="", max_length=16)
     # A trainee sitting in ("shadow" or "reverse_shadow"; empty for a panelist): their
     # feedback is practice and never counts. `lead_interview_id` is the panelist's interview
     # they sit in on; `sign_off` is the lead's verdict ("positive", "not_yet"), once given.

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, event
 from sqlmodel import Session
 
 from storage.calendar_channels import CalendarChannels
+from storage.calendar_events import CalendarEvents
 from storage.holds import Holds
 from storage.insights import InsightQueries
 from storage.models import Feedback, Hold, Interview, utcnow
@@ -53,6 +54,7 @@ class UnitOfWork:
         self.requests = Requests(self.session)
         self.holds = Holds(self.session)
         self.calendar_channels = CalendarChannels(self.session)
+        self.calendar_events = CalendarEvents(self.session)
         self.insights = InsightQueries(self.session)
         self.privacy = PrivacyQueries(self.session)
         self.trainees = Trainees(self.session)

@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.access import Access, Action
 from bot.errors import Conflict, InputError, InvalidForm, NotFound
 from bot.loops import holds
+from bot.loops.busy_times import first_clash
 from bot.loops.catalog import stage_template
 from bot.loops.config import LoopConfig
 from bot.loops.creation import read_availability
@@ -23,6 +24,7 @@ from bot.messages.proposal import proposal_closed
 from bot.messages.stage_controls import booked_message
 from bot.outbox import publish
 from bot.planning.model import Plan
+from bot.slack_text import span
 from storage.models import Interview, Loop, Stage
 from storage.uow import UnitOfWork
 
@@ -31,14 +33,15 @@ CANDIDATE = "candidate"  # the actor of what a candidate does on their own page
 
 def confirm(
     config: LoopConfig, uow: UnitOfWork, stage_id: int, version: int, actor: str, now: datetime
-) -> None:
+) -> str | None:
+    """Book the proposal; says what changed when someone's calendar filled up since."""
     stage = check_version(uow.loops.stage(stage_id, lock=True), version)
     loop = uow.loops.get(stage.loop_id)
     Access(uow, config.templates).require(actor, Action.SCHEDULE, loop)
     if stage.proposal["kind"] != "plan":
         raise Conflict("There is no full panel to confirm; pick another time.")
     check_held(stage)
-    _book(config, uow, loop, stage, stage.proposal["slots"], actor, now)
+    return _book(config, uow, loop, stage, stage.proposal["slots"], actor, now)
 
 
 def book_proposal(
@@ -60,7 +63,7 @@ def use_alternative(
     index: int,
     actor: str,
     now: datetime,
-) -> None:
+) -> str | None:
     stage = check_version(uow.loops.stage(stage_id, lock=True), version)
     loop = uow.loops.get(stage.loop_id)
     Access(uow, config.templates).require(actor, Action.SCHEDULE, loop)
@@ -83,7 +86,7 @@ def use_alternative(
         kind=chosen["kind"],
         warning=chosen["warning"],
     )
-    _book(config, uow, loop, stage, chosen["slots"], actor, now)
+    return _book(config, uow, loop, stage, chosen["slots"], actor, now)
 
 
 def _book(
@@ -94,8 +97,9 @@ def _book(
     slots: list[dict],
     actor: str,
     now: datetime,
-) -> None:
+) -> str | None:
     template = stage_template(config.templates, loop, stage.key)
+    said = None
     if template.kind == "take_home":
         # The exercise is sent on confirm: its clock starts now, whenever that is.
         slots = [
@@ -114,6 +118,12 @@ def _book(
         raise Conflict(
             f"{taken} was booked elsewhere since this proposal; pick another time for a fresh plan."
         )
+    if template.kind == "meeting" and config.busy.remote:
+        slots, said = recheck(config, uow, loop, stage, slots, now)
+        if slots is None:
+            uow.audit.record(actor, "confirm_replanned", loop.id, stage=stage.key, why=said)
+            propose(config, uow, loop, stage, now, actor=actor)  # edits the proposal in place
+            return said
     interviews = [
         uow.loops.add_interview(
             Interview(
@@ -137,7 +147,7 @@ def _book(
     view = loop_view(config.templates, uow, loop)
     due = interviews[0].end_at if template.kind == "take_home" else None
     for interview in interviews:
-        send_invite(uow, view, template, interview, now, due=due)
+        send_invite(config, uow, view, template, interview, now, due=due)
     uow.audit.record(
         actor, "stage_booked", loop.id, stage=stage.key, interviews=[i.id for i in interviews]
     )
@@ -155,6 +165,37 @@ def _book(
     refresh_root(config, uow, loop)
     if config.candidate is not None:
         config.candidate.itinerary_changed(config, uow, loop, stage, now, "booked")
+    return said
+
+
+def recheck(
+    config: LoopConfig, uow: UnitOfWork, loop: Loop, stage: Stage, slots: list[dict], now
+) -> tuple[list[dict] | None, str | None]:
+    """Read the chosen people's calendars again: a seat whose person got busy since goes to
+    the next best person free then; (None, why) when nobody can take it."""
+    slots = list(slots)
+    said: list[str] = []
+    for _ in range(len(slots)):
+        index = first_clash(config, uow, slots)
+        if index is None:
+            break
+        old = slots[index]
+        name = uow.interviewers.get(old["interviewer_id"]).name
+        when = span(as_datetime(old["start"]), as_datetime(old["end"]))
+        panel = {s["interviewer_id"] for s in slots}
+        found = find_replacement(config, uow, loop, stage, old, exclude=panel, now=now)
+        if found is None:
+            return None, (
+                f"{name}'s calendar shows them busy {when} since this proposal, and no one "
+                "else qualified is free then: here is a fresh plan."
+            )
+        new_id = found.slots[0].interviewer_id
+        slots[index] = {**old, "interviewer_id": new_id}
+        said.append(
+            f"{name}'s calendar shows them busy {when} since this proposal: "
+            f"{uow.interviewers.get(new_id).name} takes that seat."
+        )
+    return slots, " ".join(said) or None
 
 
 def _clashes(config: LoopConfig, uow: UnitOfWork, slots: list[dict]) -> str | None:
@@ -218,7 +259,7 @@ def apply_swap(
         "warnings": [*warnings, *found.warnings],
     }
     uow.session.add(stage)
-    holds.swap(uow, stage, old, replacement, now)
+    holds.swap(config, uow, stage, old, replacement, now)
     new_name = uow.interviewers.get(replacement.interviewer_id).name
     uow.audit.record(
         actor,

@@ -36,6 +36,16 @@ def decline(
         raise Conflict("You're already off this interview.")
     if interview.start_at <= now:
         raise Conflict("This interview has already started; tell the recruiter directly.")
+    return drop_out(config, uow, interview, actor, now)
+
+
+def drop_out(
+    config: LoopConfig, uow: UnitOfWork, interview: Interview, actor: str, now: datetime
+) -> str:
+    """A booked interviewer can't make it (said in Slack or by declining the event in their
+    calendar): someone else takes the same slot, or the stage is re-planned. Returns what
+    to tell them."""
+    person = uow.interviewers.get(interview.interviewer_id)
     stage = uow.loops.stage(interview.stage_id)
     loop = uow.loops.get(stage.loop_id)
     interview.status = "declined"
@@ -136,9 +146,8 @@ def replace_in_slot(
         )
     )
     template = stage_template(config.templates, loop, stage.key)
-    send_invite(
-        uow, loop_view(config.templates, uow, loop), template, booked, now, replacing=replacing
-    )
+    view = loop_view(config.templates, uow, loop)
+    send_invite(config, uow, view, template, booked, now, replacing=replacing)
     uow.audit.record("loopbot", "interview_replaced", loop.id, left=leaving.id, booked=booked.id)
     holds.take_over(config, uow, stage, [booked], now)
     return booked

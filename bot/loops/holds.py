@@ -8,9 +8,10 @@ the other recruiter; when the lifetime runs out (a scheduled job, with upkeep as
 the holds expire and the recruiter's proposal is marked expired.
 
 The hold rows are the record. Every change to one lands in ``UnitOfWork.changed_holds``: the
-scheduler's expiry jobs follow from there, and a calendar adapter can mirror holds from there
-as tentative "[Hold]" events (created when ``held``, removed when released or expired, made
-the real event when booked). A take-home holds nothing: its clock starts on Confirm.
+scheduler's expiry jobs follow from there. With a calendar provider configured, each hold is
+also a tentative "[Hold]" event on the interviewer's calendar, written through the outbox in
+the same transaction: put when placed, cancelled when it ends (booked: the interview's own
+event takes its place; released; expired). A take-home holds nothing: its clock starts on Confirm.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from bot.loops.calendar_events import cancel_hold_event, put_hold_event
 from bot.loops.catalog import stage_template
 from bot.loops.config import LoopConfig
 from bot.loops.lookups import as_datetime
@@ -39,7 +41,9 @@ def place(
     """Hold each slot of the stage's new proposal; returns when the holds run out."""
     expires = now + config.hold_lifetime
     for slot in slots:
-        uow.holds.add(
+        _add(
+            config,
+            uow,
             Hold(
                 stage_id=stage.id,
                 version=version,
@@ -48,25 +52,42 @@ def place(
                 end_at=slot.end,
                 created_at=now,
                 expires_at=expires,
-            )
+            ),
         )
     return expires
 
 
-def _end(uow: UnitOfWork, holds: Sequence[Hold], status: str, why: str, now: datetime) -> None:
+def _add(config: LoopConfig, uow: UnitOfWork, hold: Hold) -> None:
+    uow.holds.add(hold)
+    if config.events.on_calendars:
+        put_hold_event(config, uow, hold)
+
+
+def _end(
+    config: LoopConfig,
+    uow: UnitOfWork,
+    holds: Sequence[Hold],
+    status: str,
+    why: str,
+    now: datetime,
+) -> None:
     for hold in holds:
         hold.status = status
         hold.why = why[:200]
         hold.ended_at = now
         uow.session.add(hold)
+        if config.events.on_calendars:
+            cancel_hold_event(uow, hold)
 
 
-def release(uow: UnitOfWork, stage: Stage, why: str, now: datetime) -> None:
+def release(config: LoopConfig, uow: UnitOfWork, stage: Stage, why: str, now: datetime) -> None:
     """The stage's proposal no longer needs its times."""
-    _end(uow, uow.holds.of_stage(stage.id), "released", why, now)
+    _end(config, uow, uow.holds.of_stage(stage.id), "released", why, now)
 
 
-def swap(uow: UnitOfWork, stage: Stage, old: dict, new: Slot, now: datetime) -> None:
+def swap(
+    config: LoopConfig, uow: UnitOfWork, stage: Stage, old: dict, new: Slot, now: datetime
+) -> None:
     """One person of the proposal makes way for another: the hold moves with the seat."""
     held = uow.holds.of_stage(stage.id)
     leaving = [
@@ -74,9 +95,11 @@ def swap(uow: UnitOfWork, stage: Stage, old: dict, new: Slot, now: datetime) -> 
         for h in held
         if h.interviewer_id == old["interviewer_id"] and h.start_at == as_datetime(old["start"])
     ]
-    _end(uow, leaving, "released", "swapped out", now)
+    _end(config, uow, leaving, "released", "swapped out", now)
     if held:
-        uow.holds.add(
+        _add(
+            config,
+            uow,
             Hold(
                 stage_id=stage.id,
                 version=int(stage.proposal["version"]),
@@ -85,7 +108,7 @@ def swap(uow: UnitOfWork, stage: Stage, old: dict, new: Slot, now: datetime) -> 
                 end_at=new.end,
                 created_at=now,
                 expires_at=min(h.expires_at for h in held),
-            )
+            ),
         )
 
 
@@ -97,9 +120,9 @@ def book(
     taken = {(i.interviewer_id, i.start_at, i.end_at) for i in booked}
     for hold in uow.holds.of_stage(stage.id):
         if (hold.interviewer_id, hold.start_at, hold.end_at) in taken:
-            _end(uow, [hold], "booked", "confirmed", now)
+            _end(config, uow, [hold], "booked", "confirmed", now)
         else:
-            _end(uow, [hold], "released", "not in what was booked", now)
+            _end(config, uow, [hold], "released", "not in what was booked", now)
     take_over(config, uow, stage, booked, now)
 
 
@@ -124,7 +147,7 @@ def take_over(
         )
         if clash is None:
             continue
-        _end(uow, [hold], "released", f"booked for {booked_for}", now)
+        _end(config, uow, [hold], "released", f"booked for {booked_for}", now)
         loop = uow.loops.get(other.loop_id)
         person = uow.interviewers.get(hold.interviewer_id)
         recruiter = uow.interviewers.get(loop.recruiter_id)
@@ -162,14 +185,14 @@ def _label(config: LoopConfig, uow: UnitOfWork, stage: Stage) -> str:
     return f"{candidate.name}'s {title}"
 
 
-def expire(uow: UnitOfWork, stage_id: int, now: datetime) -> Stage | None:
+def expire(config: LoopConfig, uow: UnitOfWork, stage_id: int, now: datetime) -> Stage | None:
     """The stage's holds ran out: they stop counting, and a plan still waiting for Confirm is
     marked expired (returned, for its message to follow). None when nothing expired: a job
     that fires late or twice finds nothing to do."""
     overdue = [h for h in uow.holds.of_stage(stage_id) if h.expires_at <= now]
     if not overdue:
         return None
-    _end(uow, overdue, "expired", "nobody confirmed in time", now)
+    _end(config, uow, overdue, "expired", "nobody confirmed in time", now)
     stage = uow.loops.stage(stage_id, lock=True)
     if stage.status != "proposed" or stage.proposal.get("kind") != "plan":
         return None

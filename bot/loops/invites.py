@@ -7,6 +7,8 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.ics import Invite, render_invite
+from bot.loops.calendar_events import cancel_interview_event, put_interview_event
+from bot.loops.config import LoopConfig
 from bot.loops.views import interview_view
 from bot.messages.interviewer import interview_dm, interview_released_dm
 from bot.messages.values import LoopView
@@ -16,6 +18,7 @@ from storage.models import Interview
 
 
 def send_invite(
+    config: LoopConfig,
     uow,
     view: LoopView,
     template: StageTemplate,
@@ -43,18 +46,21 @@ def send_invite(
             replacing=replacing,
         ),
     )
-    if due is None:
-        invite = invite_for(view, template, interview, person)
-        enqueue(
-            uow,
-            f"interview:{interview.id}:ics",
-            "loopbot.dm_file",
-            loop_id=view.loop_id,
-            user=person.slack_user_id,
-            filename=f"interview-{interview.id}.ics",
-            title=f"{template.title} — {view.candidate}",
-            content=render_invite(invite, now),
-        )
+    if due is not None:
+        return  # a take-home review is not a meeting
+    if config.events.on_calendars and put_interview_event(config, uow, template, interview):
+        return
+    invite = invite_for(view, template, interview, person)
+    enqueue(
+        uow,
+        f"interview:{interview.id}:ics",
+        "loopbot.dm_file",
+        loop_id=view.loop_id,
+        user=person.slack_user_id,
+        filename=f"interview-{interview.id}.ics",
+        title=f"{template.title} — {view.candidate}",
+        content=render_invite(invite, now),
+    )
 
 
 def dm_ref(interview_id: int) -> str:
@@ -96,9 +102,12 @@ def invite_for(view, template: StageTemplate, interview: Interview, person) -> I
 def withdraw_invite(
     uow, view, template: StageTemplate, interview: Interview, person, now: datetime
 ) -> None:
-    """Calendars drop an event on the same UID with a higher SEQUENCE and CANCEL."""
+    """The event comes off the interviewer's calendar; for an `.ics` invite, calendars drop
+    the event on the same UID with a higher SEQUENCE and CANCEL."""
     if template.kind == "take_home":
         return  # a take-home review never had a meeting invite
+    if cancel_interview_event(uow, interview):
+        return
     invite = replace(invite_for(view, template, interview, person), sequence=1, cancelled=True)
     enqueue(
         uow,

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from bot.loops import holds
+from bot.loops.busy_times import with_busy
 from bot.loops.catalog import stage_template, teams_of
 from bot.loops.config import LoopConfig
 from bot.loops.lookups import as_datetime
@@ -70,7 +71,10 @@ def stage_request(
     template: StageTemplate,
     windows: Sequence[Interval],
     now: datetime,
+    read_busy: bool = True,
 ) -> PlanRequest:
+    """What the planner needs for this stage; `read_busy`: with people's calendars (a caller
+    that changes who may sit reads them itself, once the request is final)."""
     roster = planning_roster(config.default_tz, uow, now, config.templates.planning.daily_cap)
     horizon_start = now - timedelta(days=8)
     offline = config.templates.offline_reviews()
@@ -80,7 +84,7 @@ def stage_request(
     ]
     earlier = other_panels(config, uow, loop, stage)
     candidate = uow.loops.candidate(loop.candidate_id)
-    return PlanRequest(
+    request = PlanRequest(
         stage=template,
         teams=teams_of(config.templates, loop),
         candidate_tz=candidate.tz,
@@ -99,6 +103,7 @@ def stage_request(
             [(t.interviewer_id, t.interview_type, t.mode) for t in uow.trainees.in_training()]
         ),
     )
+    return with_busy(config, uow, request) if read_busy else request
 
 
 def other_panels(
@@ -173,7 +178,8 @@ def find_replacement(
             ),
         ),
     )
-    request = stage_request(config, uow, loop, stage, single, [Interval(start, end)], now)
+    window = [Interval(start, end)]
+    request = stage_request(config, uow, loop, stage, single, window, now, read_busy=False)
     request = replace(
         request,
         exclude_ids=frozenset(exclude),
@@ -187,7 +193,7 @@ def find_replacement(
     )
     if template.kind == "take_home":
         request = replace(request, not_before=start, min_notice=timedelta(0))
-    result = plan_stage(request)
+    result = plan_stage(with_busy(config, uow, request))
     if (
         not isinstance(result, Plan)
         or not result.slots

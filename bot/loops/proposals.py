@@ -40,7 +40,7 @@ def propose(
     people tried first for their seats (a rescheduled stage keeps whoever can stay)."""
     template = stage_template(config.templates, loop, stage.key)
     windows = list(availability) if availability is not None else loop_availability(loop)
-    holds.release(uow, stage, "a fresh plan", now)
+    holds.release(config, uow, stage, "a fresh plan", now)
     request = replace(
         stage_request(config, uow, loop, stage, template, windows, now), keep_ids=keep
     )
@@ -57,6 +57,10 @@ def propose(
             "trainees": [trainee_json(t) for t in result.trainees],
             "load": cap_notes(request.roster, request.bookings, result),
         }
+        unread = sorted({s.interviewer_id for s in result.slots} & set(request.unreadable))
+        if unread:
+            # Planned on working hours alone for these people: the proposal says so.
+            proposal["calendar_unreadable"] = unread
         if template.kind == "meeting":
             until = holds.place(config, uow, stage, version, result.slots, now)
             proposal["held_until"] = until.isoformat()
@@ -139,7 +143,7 @@ def send_proposal(
 def expire(config: LoopConfig, uow: UnitOfWork, stage_id: int, now: datetime) -> bool:
     """A proposal's holds ran out (the scheduler's job): its times are free again and its
     message says it expired, with Pick another time. False when there was nothing to do."""
-    stage = holds.expire(uow, stage_id, now)
+    stage = holds.expire(config, uow, stage_id, now)
     if stage is None:
         return False
     loop = uow.loops.get(stage.loop_id)
@@ -158,7 +162,7 @@ def expire_overdue(config: LoopConfig, uow: UnitOfWork, now: datetime) -> int:
 def withdraw(config: LoopConfig, uow: UnitOfWork, loop: Loop, stage: Stage, why: str, now):
     """A proposal nobody will act on now (its loop closed or moved on): its holds end and its
     message loses its buttons."""
-    holds.release(uow, stage, why, now)
+    holds.release(config, uow, stage, why, now)
     if stage.status == "proposed" and stage.proposal.get("ref"):
         template = stage_template(config.templates, loop, stage.key)
         view = loop_view(config.templates, uow, loop)

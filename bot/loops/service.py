@@ -64,13 +64,13 @@ class LoopService:
 
     def confirm(
         self, uow: UnitOfWork, stage_id: int, version: int, actor: str, now: datetime
-    ) -> None:
-        booking.confirm(self.config, uow, stage_id, version, actor, now)
+    ) -> str | None:
+        return booking.confirm(self.config, uow, stage_id, version, actor, now)
 
     def use_alternative(
         self, uow: UnitOfWork, stage_id: int, version: int, index: int, actor: str, now: datetime
-    ) -> None:
-        booking.use_alternative(self.config, uow, stage_id, version, index, actor, now)
+    ) -> str | None:
+        return booking.use_alternative(self.config, uow, stage_id, version, index, actor, now)
 
     def swap(
         self, uow: UnitOfWork, stage_id: int, version: int, index: int, actor: str, now: datetime

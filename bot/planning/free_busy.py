@@ -1,5 +1,7 @@
 """When each interviewer is free, in UTC: their working hours on each local day minus their
-bookings, and how many interviews they already have each week and each of their days.
+bookings and what their own calendar shows busy (meetings, out of office, days off), and how
+many interviews they already have each week and each of their days (bookings only: a meeting
+is not an interview).
 
 Bookings are firm: a booked person is never offered for that time. Holds are tentative (another
 proposal is waiting for its Confirm), so they are kept beside the free time rather than cut out
@@ -15,14 +17,18 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.planning.model import Booking, Hold, Interval, Interviewer
+from bot.planning.model import Booking, BusyTime, Hold, Interval, Interviewer
 
 Week = tuple[int, int]  # ISO year and week, in the interviewer's own zone
 
 
 class FreeBusy:
     def __init__(
-        self, roster: Sequence[Interviewer], bookings: Sequence[Booking], holds: Sequence[Hold]
+        self,
+        roster: Sequence[Interviewer],
+        bookings: Sequence[Booking],
+        holds: Sequence[Hold],
+        busy_times: Sequence[BusyTime] = (),
     ) -> None:
         self.people = {person.id: person for person in roster}
         self.zones = {person.id: ZoneInfo(person.tz) for person in roster}
@@ -37,6 +43,11 @@ class FreeBusy:
                     self.week_of(booking.interviewer_id, start)
                 ] += 1
                 self.daily[booking.interviewer_id][self.day_of(booking.interviewer_id, start)] += 1
+        for taken in busy_times:
+            if taken.interviewer_id in self.people:
+                busy[taken.interviewer_id].append(
+                    (taken.start.astimezone(UTC), taken.end.astimezone(UTC))
+                )
         self.busy = {pid: sorted(spans) for pid, spans in busy.items()}
         self.holds: dict[int, list[Hold]] = {pid: [] for pid in self.people}
         self.held_weekly: dict[int, Counter[Week]] = {pid: Counter() for pid in self.people}

@@ -94,6 +94,22 @@ class Booking:
 
 
 @dataclass(frozen=True)
+class BusyTime:
+    """Time someone's own calendar shows busy (a meeting, out of office, a day off): never
+    offered, but, unlike a booking, not an interview, so it does not count toward the cap."""
+
+    interviewer_id: int
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        require_utc(self.start, "BusyTime.start")
+        require_utc(self.end, "BusyTime.end")
+        if self.end <= self.start:
+            raise ValueError("BusyTime ends before it starts")
+
+
+@dataclass(frozen=True)
 class Hold:
     """Time tentatively held for an interviewer by another proposal that awaits Confirm.
 

@@ -55,7 +55,7 @@ class PanelSearch:
         self.stage = request.stage
         self.zone = ZoneInfo(request.candidate_tz)
         self.roster = sorted(request.roster, key=lambda p: p.id)
-        self.calendar = FreeBusy(self.roster, request.bookings, request.holds)
+        self.calendar = FreeBusy(self.roster, request.bookings, request.holds, request.busy)
         self.earliest = request.not_before.astimezone(UTC) + request.min_notice
         self.availability = merge_intervals(request.availability)
         extra = request.accommodation

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from bot.planning.model import (
     Accommodation,
     Booking,
+    BusyTime,
     Hold,
     Interval,
     Interviewer,
@@ -34,6 +35,10 @@ class PlanRequest:
     bookings: Sequence[Booking] = ()
     # Tentative time of other proposals awaiting Confirm: avoided when possible.
     holds: Sequence[Hold] = ()
+    # What people's own calendars and days off block: never offered, not counted to the cap.
+    busy: Sequence[BusyTime] = ()
+    # People whose calendar could not be read, with why: planned on working hours, and said.
+    unreadable: Mapping[int, str] = field(default_factory=dict)
     # Nobody here may sit on this panel (the panel a swap replaces someone of, the person who
     # just declined), except on a seat the request fixes to them.
     exclude_ids: frozenset[int] = frozenset()

@@ -35,6 +35,12 @@ def slot_warnings(
     """One sentence per rule that putting `option` on this seat relaxes."""
     person = option.person
     calendar = search.calendar
+    unread = search.request.unreadable.get(person.id)
+    if unread is not None:
+        yield (
+            f"{person.name} may be busy then: couldn't read their calendar ({unread}), "
+            "so this slot is planned on their working hours only"
+        )
     if option.over and calendar.over_weekly_cap(person.id, start):
         count = calendar.week_count(person.id, start)
         week = start.astimezone(calendar.zones[person.id]).isocalendar()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from bot.calendars.holidays import HolidayTableError, extra_days_off
 from bot.planning.model import Accommodation
 from bot.planning.template_fields import FieldChecks
 from bot.planning.template_rules import planning_rules, training_rules
@@ -33,6 +34,7 @@ TOP_KEYS = (
     "pools",
     "training",
     "planning",
+    "holidays",
 )
 POOL_KEYS = ("title", "teams", "skill", "function", "levels")
 ACCOMMODATION_KEYS = ("extra_minutes_per_interview", "extra_break_minutes")
@@ -116,10 +118,15 @@ class TemplateValidator(FieldChecks):
                 )
         raw_pools = self.table(data.get("pools", {}), ("pools",), [*data.get("pools", {})])
         pools = {key: self.pool(key, value) for key, value in raw_pools.items()}
+        try:
+            days_off = extra_days_off(data)
+        except HolidayTableError as error:
+            raise self.fail(error.path, str(error)) from None
         return TemplateBook(
             pools=pools,
             training=training_rules(self, data.get("training", {}), self.interview_types),
             planning=planning_rules(self, data.get("planning", {})),
+            company_days_off=days_off,
             levels=tuple(levels.items()),
             roles=self.roles,
             interview_types=self.interview_types,

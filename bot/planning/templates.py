@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from bot.planning.model import Accommodation
 from bot.planning.planning_rules import PlanningRules
@@ -140,6 +141,8 @@ class TemplateBook:
     # `[training]`: the graduation rule per interview type; `[planning]`: the working rules.
     training: TrainingRules = TrainingRules()
     planning: PlanningRules = PlanningRules()
+    # The company's days off (`[holidays] dates`), for everyone whatever their country.
+    company_days_off: frozenset[date] = frozenset()
 
     def level_title(self, level: str, track: str | None = None) -> str:
         title = self.levels[self._level_index(level)][1]

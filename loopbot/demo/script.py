@@ -17,6 +17,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from bot.clock import ManualClock
+from loopbot.demo.calendars import calendar_scene
 from loopbot.demo.candidate import candidate_side
 from loopbot.demo.sandbox import WEEKDAYS, Sandbox
 from loopbot.demo.team_scenes import team_scenes
@@ -130,6 +131,7 @@ def run_demo(verbose: bool = False, out=None, charts: Path | None = None) -> int
             _centralized_hiring(demo)
             team_scenes(demo)
             _insights(demo, charts)
+        calendar_scene(Demo, out, demo_start(clock.now()), Path(tmp), number=12)
         candidate_side(out, demo_start(datetime.now(UTC)))
     out.write("\nDemo finished.\n")
     return 0

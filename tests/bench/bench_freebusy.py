@@ -16,9 +16,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.calendars.caldav import CalDavCalendar
-from bot.planning.model import Booking, Interval, Interviewer
+from bot.planning.model import BusyTime, Interval, Interviewer
 from bot.planning.planner import PlanRequest, plan_stage
-from bot.planning.templates import load_templates
+from bot.planning.template_loader import load_templates
 from loopbot.calendar_seed import CalendarSeeder, typical_week
 from loopbot.local_radicale import LocalRadicale
 
@@ -43,19 +43,19 @@ def people(rng: random.Random) -> list[tuple[str, str]]:
 
 
 def roster(staff: list[tuple[str, str]], rng: random.Random) -> list[Interviewer]:
-    # High caps: calendar meetings are passed to the planner as bookings here (it has no
-    # separate input for busy time yet), and they must not use up anybody's weekly cap.
+    # Calendar meetings go to the planner as busy time (PlanRequest.busy), which never counts
+    # toward a weekly cap, so everyone keeps an ordinary cap.
     chosen = [
         Interviewer(1, "HM", frozenset({"hiring_manager"}), frozenset({"core"}), frozenset(),
-                    staff[0][1], weekly_cap=100),
+                    staff[0][1], weekly_cap=5),
         Interviewer(2, "Rec", frozenset({"recruiter"}), frozenset({"core"}), frozenset(),
-                    staff[1][1], weekly_cap=100),
+                    staff[1][1], weekly_cap=5),
     ]  # fmt: skip
     for pid, (_email, zone) in enumerate(staff[2:], start=3):
         role = ROLES[pid % len(ROLES)]
         chosen.append(Interviewer(
             pid, f"P{pid}", frozenset({role}), frozenset({"core"}), frozenset(ROLE_TYPES[role]),
-            zone, weekly_cap=100, interviews_total=rng.randint(0, 30),
+            zone, weekly_cap=5, interviews_total=rng.randint(0, 30),
         ))  # fmt: skip
     return chosen
 
@@ -110,7 +110,7 @@ def main() -> None:
     assert answer is not None
     team = roster(staff, rng)
     busy = [
-        Booking(person.id, block.start, block.end)
+        BusyTime(person.id, block.start, block.end)
         for person, (email, _zone) in zip(team, staff, strict=True)
         for block in answer.busy[email]
     ]
@@ -120,7 +120,7 @@ def main() -> None:
         request = PlanRequest(
             stage=book.stage("ic", None, stage_key), teams=frozenset({"core"}), candidate_tz=tz,
             availability=[working_day(d, zone) for d in range(5)],
-            roster=team, bookings=busy, not_before=start - timedelta(days=2),
+            roster=team, busy=busy, not_before=start - timedelta(days=2),
             fixed={"hiring_manager": 1, "recruiter": 2},
         )  # fmt: skip
         timings = []

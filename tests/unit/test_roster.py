@@ -365,6 +365,8 @@ def test_write_then_parse_round_trips_every_field():
             "16:45",
             (0, 2, 4),
             0,
+            "https://dav.example.com/ada/work/",
+            "GB-SCT",
         ),
         RosterEntry(
             "U0BOB",
@@ -430,3 +432,15 @@ def test_sample_roster_round_trips_through_the_shipped_templates():
         == entries
     )
     assert written == text  # the sample is already in the canonical form
+
+
+def test_calendar_and_country_are_optional_and_checked():
+    [plain] = parse(one_cell("country", ""))
+    assert plain.calendar is None and plain.country is None
+    [placed] = parse(
+        "slack_user_id,name,roles,calendar,country\nU0ADA,Ada Lovelace,engineer,ada/work/,us-ca\n"
+    )
+    assert placed.calendar == "ada/work/" and placed.country == "US-CA"
+    [problem] = problems(one_cell("country", "Atlantis"))
+    assert problem.column == "country" and "e.g." not in problem.message
+    assert "ISO code like DE" in problem.message

@@ -301,3 +301,13 @@ def test_stage_rules_are_data_driven_for_unknown_levels():
         book.stages_for("ic", None, "L9")
     with pytest.raises(ValueError, match="unknown track"):
         book.stages_for("sales", None, "L4")
+
+
+def test_company_days_off_come_from_the_holidays_table(tmp_path):
+    from datetime import date
+
+    book = load_templates(write(tmp_path, '[holidays]\ndates = ["2026-12-24", 2026-12-31]\n'))
+    assert book.company_days_off == {date(2026, 12, 24), date(2026, 12, 31)}
+    assert load_templates().company_days_off == frozenset()
+    message = error_of(write(tmp_path, '[holidays]\ndates = ["2026-12-24", "Xmas"]\n', "bad.toml"))
+    assert "bad.toml:2:" in message and "2026-12-24" in message
