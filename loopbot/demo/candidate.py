@@ -103,7 +103,7 @@ def _scenes(demo, sink: MailSink, browser: Browser) -> None:
     def page(html: str) -> None:
         out.write("\nAda's page, as she sees it on her phone:\n" + page_text(html))
 
-    demo.scene("12. The candidate's side: Ada picks her own time and asks for what she needs")
+    demo.scene("14. The candidate's side: Ada picks her own time and asks for what she needs")
     demo.say(
         "Candidate mail is on (LOOPBOT_CANDIDATE_SCHEDULING=self_schedule, auto-confirm). "
         "Rosa starts a loop for Ada Lovelace, L5, payments"
@@ -135,7 +135,7 @@ def _scenes(demo, sink: MailSink, browser: Browser) -> None:
     mail()
     demo.show()
 
-    demo.scene("13. Round 1, self-scheduled: the whole panel, at a time Ada chose")
+    demo.scene("15. Round 1, self-scheduled: the whole panel, at a time Ada chose")
     loop_id = box.loop_id("Ada Lovelace")
     screen = box.stage(loop_id, "recruiter_screen")
     box.until_over(screen.id)

@@ -130,9 +130,11 @@ def run_demo(verbose: bool = False, out=None, charts: Path | None = None) -> int
             _feedback_and_decisions(demo)
             _centralized_hiring(demo)
             team_scenes(demo)
+            # Scenes with sandboxes of their own (a CalDAV server, an SMTP server); the
+            # demo then ends with the insights of the loops above.
+            calendar_scene(Demo, out, demo_start(clock.now()), Path(tmp), number=13)
+            candidate_side(out, demo_start(datetime.now(UTC)))
             _insights(demo, charts)
-        calendar_scene(Demo, out, demo_start(clock.now()), Path(tmp), number=12)
-        candidate_side(out, demo_start(datetime.now(UTC)))
     out.write("\nDemo finished.\n")
     return 0
 
@@ -404,7 +406,7 @@ def _centralized_hiring(demo: Demo) -> None:
 
 def _insights(demo: Demo, charts: Path) -> None:
     box = demo.box
-    demo.scene("11. Insights: how these loops moved, where they waited, who carried them")
+    demo.scene("16. Insights: how these loops moved, where they waited, who carried them")
     demo.say("Rosa types: /loop-insights 8w  (the eight weeks this demo has run)")
     box.slack.slash_command("/loop-insights", "8w", RECRUITER)
     box.settle(timeout=60)  # drawing three charts takes a moment

@@ -33,7 +33,7 @@ DOROTHY = {
 
 def team_scenes(demo) -> None:
     box = demo.box
-    demo.scene("12. Interviewer training: a shadow seat in round 1, a reschedule, a graduation")
+    demo.scene("11. Interviewer training: a shadow seat in round 1, a reschedule, a graduation")
     box.fake.add_user(TRAINEE, "Yuki Tanaka", "yuki@example.com", "America/New_York")
     templates = box.runtime.services.templates
     entries = parse_roster(
@@ -71,6 +71,6 @@ def team_scenes(demo) -> None:
     box.press(lead, "trainee_sign_off_positive", value=str(trainee.id))
     demo.show()
 
-    demo.scene("13. A team's load this week and next (/loop-load)")
+    demo.scene("12. A team's load this week and next (/loop-load)")
     box.slack.slash_command("/loop-load", "payments", RECRUITER)
     demo.show()

@@ -18,10 +18,10 @@ def test_the_demo_ends_with_its_own_insights_and_writes_the_charts(tmp_path, mon
     transcript = io.StringIO()
     assert run_demo(out=transcript, charts=tmp_path / "charts") == 0
     text = transcript.getvalue()
-    insights = text[text.index("11. Insights") :]
+    insights = text[text.index("16. Insights") :]
     assert "only visible to Rosa Recruiter" in insights
     assert "*Insights · all teams · last 56 days*" in insights
-    assert "*4* loops started" in insights
+    assert "*5* loops started" in insights
     assert "attached file funnel.png" in insights and "attached file load.png" in insights
     named = re.findall(r"^  (/\S+\.png)$", insights, flags=re.MULTILINE)
     assert [Path(p).name for p in named] == ["funnel.png", "time-to-schedule.png", "load.png"]
