@@ -29,7 +29,7 @@ from bot.loops.views import loop_view, stage_views
 from bot.messages.notes import recruiter_note, thread_note
 from bot.messages.pivot import pivot_modal, pivot_summary, pools_message
 from bot.outbox import enqueue
-from storage.models import Decision, Interview, Loop, Stage
+from storage.models import Decision, Interview, Interviewer, Loop, Stage
 from storage.uow import UnitOfWork
 
 FINISHED = ("completed", "decided")
@@ -90,8 +90,8 @@ class PivotService:
             self.targets(uow, loop),
         )
 
-    def _open_loop(self, uow: UnitOfWork, loop_id: int, actor: str) -> Loop:
-        loop = uow.loops.get(loop_id, lock=True)
+    def _open_loop(self, uow: UnitOfWork, loop_id: int, actor: str, lock: bool = True) -> Loop:
+        loop = uow.loops.get(loop_id, lock=lock)
         if loop is None:
             raise NotFound("That loop no longer exists.")
         require_recruiter_or_manager(uow, loop, actor)
@@ -101,7 +101,7 @@ class PivotService:
 
     # --- the pivot ----------------------------------------------------------------------------
 
-    def pivot(
+    def check(
         self,
         uow: UnitOfWork,
         loop_id: int,
@@ -109,9 +109,12 @@ class PivotService:
         manager: str,
         reason: str,
         actor: str,
-        now: datetime,
-    ) -> str:
-        loop = self._open_loop(uow, loop_id, actor)
+        *,
+        lock: bool = False,
+    ) -> tuple[Loop, str, str, Interviewer]:
+        """The pivot form checked (read-only before the ack; locked again by `pivot`): the
+        loop, the team and pool it goes to, and its hiring manager there."""
+        loop = self._open_loop(uow, loop_id, actor, lock=lock)
         team, pool = self._parse(uow, loop, target)
         new_manager = self._manager(uow, loop, team, pool, manager)
         if not reason.strip():
@@ -124,6 +127,21 @@ class PivotService:
                     )
                 ]
             )
+        return loop, team, pool, new_manager
+
+    def pivot(
+        self,
+        uow: UnitOfWork,
+        loop_id: int,
+        target: str,
+        manager: str,
+        reason: str,
+        actor: str,
+        now: datetime,
+    ) -> str:
+        loop, team, pool, new_manager = self.check(
+            uow, loop_id, target, manager, reason, actor, lock=True
+        )
         before = place(self.config.templates, loop)
         old_manager = uow.interviewers.get(loop.hiring_manager_id)
         loop.team, loop.pool = team, pool

@@ -54,7 +54,6 @@ def parse_ids(value: object, count: int) -> list[int]:
 
 Click = Callable[[UnitOfWork, datetime, str, str], str | None]
 Form = Callable[[UnitOfWork, datetime, str, str], dict]
-Submit = Callable[[UnitOfWork, datetime, str, str, dict[str, str]], object]
 
 
 def on_click(app, services: Services, action_id: str, work: Click) -> None:
@@ -95,23 +94,32 @@ def open_modal(client, respond, trigger_id: str, view: dict) -> None:
         reply(respond, f"Slack could not open the form ({code}). Please try again.")
 
 
-def on_submit(app, services: Services, callback_id: str, error_field: str, work: Submit) -> None:
-    """A modal submission: one transaction; its errors go back onto the form's fields
-    (`error_field` for errors that name no field)."""
+Check = Callable[[UnitOfWork, datetime, str, str, dict[str, str]], object]
+Submitted = Callable[[UnitOfWork, datetime, str, str, dict[str, str], object], object]
+
+
+def on_submit(
+    app,
+    services: Services,
+    callback_id: str,
+    error_field: str,
+    check: Check,
+    work: Submitted,
+    prepare: Check | None = None,
+) -> None:
+    """A modal submission. `check` reads (a read-only unit of work: no write lock taken or
+    waited for) and its errors go back onto the form's fields (`error_field` for errors that
+    name no field); then the ack. After it, `prepare` (read-only too: a plan made ahead) and
+    `work` in one short transaction, given what `prepare` returned; what goes wrong there
+    (someone acted in between) reaches the person as a DM."""
 
     @app.view(callback_id)
     def submitted(ack, body, view):
-        actor = body["user"]["id"]
+        actor, now = body["user"]["id"], services.clock.now()
+        meta, values = view.get("private_metadata", ""), form_values(view)
         try:
-            with services.uow() as uow:
-                work(
-                    uow,
-                    services.clock.now(),
-                    actor,
-                    view.get("private_metadata", ""),
-                    form_values(view),
-                )
-                uow.commit()
+            with services.uow.read() as uow:
+                check(uow, now, actor, meta, values)
         except InvalidForm as invalid:
             ack(response_action="errors", errors=field_errors(invalid))
             return
@@ -120,12 +128,28 @@ def on_submit(app, services: Services, callback_id: str, error_field: str, work:
             return
         except Exception as error:  # acknowledged on every path: the form closes, the person hears
             ack()
-            # The traceback's frames, not the error's text: it may quote what was typed.
-            frames = "".join(traceback.format_tb(error.__traceback__))
-            log.error("unhandled %s in %s\n%s", type(error).__name__, callback_id, frames)
-            tell(services, actor, f"view:{view['id']}:failed"[:200], APOLOGY)
+            failed(services, actor, view, callback_id, error)
             return
         ack()
+        try:
+            prepared = None
+            if prepare is not None:
+                with services.uow.read() as uow:
+                    prepared = prepare(uow, now, actor, meta, values)
+            with services.uow() as uow:
+                work(uow, now, actor, meta, values, prepared)
+                uow.commit()
+        except LoopbotError as error:
+            tell(services, actor, f"view:{view['id']}:error"[:200], f"Nothing was saved: {error}")
+        except Exception as error:
+            failed(services, actor, view, callback_id, error)
+
+
+def failed(services: Services, actor: str, view: dict, callback_id: str, error: Exception):
+    # The traceback's frames, not the error's text: it may quote what was typed.
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    log.error("unhandled %s in %s\n%s", type(error).__name__, callback_id, frames)
+    tell(services, actor, f"view:{view['id']}:failed"[:200], APOLOGY)
 
 
 def field_errors(invalid: InvalidForm) -> dict[str, str]:

@@ -53,6 +53,12 @@ from storage.uow import UnitOfWorkFactory
 log = logging.getLogger("loopbot")
 # Slack retries within minutes and a modal can't be submitted twice days apart: a month is ample.
 RETRY_KEYS_KEPT = timedelta(days=30)
+# Bolt acks from inside the listener, so a listener waiting on a slow Web API call holds a
+# worker: keep plenty, or acks queue behind them (threads mostly wait on I/O).
+LISTENER_THREADS = 64
+# Database connections: one per listener, and a few for the sender, the scheduler, the prompt
+# sync, the leader's lease, /healthz and upkeep, so no listener waits for another's.
+CONNECTIONS = LISTENER_THREADS + 16
 
 
 class Runtime:
@@ -67,7 +73,7 @@ class Runtime:
         self.settings = settings
         # Refuse a malformed templates file before touching anything else.
         templates = load_templates(settings.templates_file)
-        self.engine = make_engine(settings.database_url)
+        self.engine = make_engine(settings.database_url, CONNECTIONS)
         upgrade(self.engine)
         self.clock = clock or SystemClock()
         self.uow = UnitOfWorkFactory(self.engine, self.clock.now)
@@ -142,9 +148,7 @@ class Runtime:
         )
         self.health = Health(self.uow, settings, self.election)
         self.metrics.watch_backlog(self.health.backlog_figures)
-        # Bolt acks from inside the listener, so a listener waiting on a slow Web API call
-        # holds a worker: keep plenty, or acks queue behind them (threads mostly wait on I/O).
-        self.listeners = InFlightExecutor(max_workers=64)
+        self.listeners = InFlightExecutor(max_workers=LISTENER_THREADS)
         self.bolt = create_bolt_app(settings, self.client, self.uow, self.listeners)
         handlers.register(self.bolt, self.services)
         self.http: HttpServer | None = None

@@ -13,7 +13,7 @@ from bot.loops.creation import read_availability
 from bot.loops.invites import send_invite
 from bot.loops.lookups import as_datetime, require_recruiter_or_manager
 from bot.loops.plan_requests import find_replacement
-from bot.loops.proposals import check_held, check_version, propose, send_proposal
+from bot.loops.proposals import Planned, check_held, check_version, propose, send_proposal
 from bot.loops.thread import refresh_rollup, refresh_root
 from bot.loops.views import loop_view
 from bot.messages.forms import replan_modal
@@ -201,6 +201,29 @@ def replan_form(
     return replan_modal(stage.id, version, title, candidate.name)
 
 
+def check_replan(
+    uow: UnitOfWork,
+    stage_id: int,
+    version: int,
+    availability_text: str,
+    actor: str,
+    now: datetime,
+    *,
+    lock: bool = False,
+) -> tuple[Stage, Loop, list]:
+    """Pick another time's form, checked (read-only before the ack; again, locked, after):
+    the proposal as it stands, who may act, and the candidate's new windows."""
+    stage = check_version(uow.loops.stage(stage_id, lock=lock), version)
+    loop = uow.loops.get(stage.loop_id)
+    require_recruiter_or_manager(uow, loop, actor)
+    candidate = uow.loops.candidate(loop.candidate_id)
+    errors: list[InputError] = []
+    windows = read_availability(availability_text.strip(), candidate.tz, now, errors)
+    if errors:
+        raise InvalidForm(errors)
+    return stage, loop, list(windows)
+
+
 def replan(
     config: LoopConfig,
     uow: UnitOfWork,
@@ -209,17 +232,13 @@ def replan(
     availability_text: str,
     actor: str,
     now: datetime,
+    planned: Planned | None = None,
 ) -> None:
-    stage = check_version(uow.loops.stage(stage_id, lock=True), version)
-    loop = uow.loops.get(stage.loop_id)
-    require_recruiter_or_manager(uow, loop, actor)
-    candidate = uow.loops.candidate(loop.candidate_id)
-    errors: list[InputError] = []
-    windows = read_availability(availability_text.strip(), candidate.tz, now, errors)
-    if errors:
-        raise InvalidForm(errors)
+    stage, loop, windows = check_replan(
+        uow, stage_id, version, availability_text, actor, now, lock=True
+    )
     loop.availability = [[i.start.isoformat(), i.end.isoformat()] for i in windows]
     loop.availability_text = availability_text.strip()
     loop.updated_at = now
     uow.session.add(loop)
-    propose(config, uow, loop, stage, now, actor=actor, availability=windows)
+    propose(config, uow, loop, stage, now, actor=actor, availability=windows, planned=planned)

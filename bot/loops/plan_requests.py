@@ -53,19 +53,22 @@ def stage_request(
     template: StageTemplate,
     windows: Sequence[Interval],
     now: datetime,
+    candidate_tz: str | None = None,
 ) -> PlanRequest:
+    """`candidate_tz`: given for a loop not written yet (its candidate has no row)."""
     roster = planning_roster(config.default_tz, uow, now)
     horizon_start = now - timedelta(days=8)
     bookings = [
         Booking(i.interviewer_id, i.start_at, i.end_at)
         for i in uow.loops.bookings_between(horizon_start, now + BOOKING_HORIZON)
     ]
-    earlier = other_panels(config, uow, loop, stage)
-    candidate = uow.loops.candidate(loop.candidate_id)
+    earlier = other_panels(config, uow, loop, stage) if loop.id is not None else {}
+    if candidate_tz is None:
+        candidate_tz = uow.loops.candidate(loop.candidate_id).tz
     return PlanRequest(
         stage=template,
         teams=teams_of(config.templates, loop),
-        candidate_tz=candidate.tz,
+        candidate_tz=candidate_tz,
         availability=list(windows),
         roster=roster,
         not_before=now,
