@@ -28,6 +28,7 @@ from bot.planning.free_busy import FreeBusy, merge_intervals
 from bot.planning.model import Interval, Interviewer, Plan, Slot
 from bot.planning.plan_request import PlanRequest
 from bot.planning.plan_warnings import slot_warnings
+from bot.planning.seat_cover import SeatCover
 from bot.planning.templates import SeatTemplate
 
 GRID = timedelta(minutes=15)
@@ -64,6 +65,8 @@ class PanelSearch:
         self.gap = timedelta(minutes=self.stage.break_minutes + extra.extra_break_minutes)
         self.fixed_ids = frozenset(request.fixed.values())
         self.seat_people = {seat.key: self.eligible(seat) for seat in self.stage.seats}
+        self.seat_ids = {key: [p.id for p, _ in pairs] for key, pairs in self.seat_people.items()}
+        self.cover = SeatCover(self.calendar)
 
     # who may sit where
 
@@ -215,6 +218,12 @@ class PanelSearch:
         by_scarcity = sorted(
             range(len(blocks)), key=lambda i: len(self.seat_people[blocks[i].seat.key])
         )
+        for block in blocks:  # one look-up per block before one check per person
+            key = block.seat.key
+            if not self.cover.anyone_free(
+                key, self.seat_ids[key], start + block.offset, start + block.offset + block.length
+            ):
+                return None
         least_of: list[Cost] = [ZERO] * len(blocks)
         floor = ZERO
         for index in by_scarcity:
