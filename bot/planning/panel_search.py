@@ -236,6 +236,7 @@ class PanelSearch:
                 if option is not None:
                     found.append(option)
             if not found:
+                self.cover.came_up_empty(block.seat.key, block_start)
                 return None
             # Stable sort: among equally relaxing people the load-spread order stays.
             found.sort(key=lambda option: option.cost)

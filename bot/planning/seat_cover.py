@@ -1,6 +1,8 @@
 """Whether anyone who may take a seat is free for a block at all: a per-seat, per-day index
 of everyone's free spans, so a start at which nobody is free fails in one look-up instead of
 one check per person (a seat of 500 directors booked solid, tried at a thousand starts).
+A day's index is built only once a seat has come up empty on that day: where the first start
+tried finds people, building it would cost more than it saves.
 
 Being free is a hard rule (the soft rules only narrow the choice further), so when the index
 says nobody is free the search loses nothing by skipping the start."""
@@ -21,10 +23,16 @@ class SeatCover:
         self.calendar = calendar
         # (seat key, UTC day) → span starts (sorted) and the latest end among spans so far.
         self._index: dict[tuple[str, date], tuple[list[datetime], list[datetime]]] = {}
+        self._empty: set[tuple[str, date]] = set()  # a seat found nobody there once
+
+    def came_up_empty(self, seat: str, start: datetime) -> None:
+        self._empty.add((seat, start.date()))
 
     def anyone_free(self, seat: str, people: Sequence[int], start: datetime, end: datetime) -> bool:
-        """Does someone in `people` (the seat's eligible people) have a free span holding
-        [start, end)?"""
+        """Could someone in `people` (the seat's eligible people) have a free span holding
+        [start, end)? True without looking until the seat came up empty that day."""
+        if (seat, start.date()) not in self._empty:
+            return True
         starts, reach = self._spans(seat, people, start.date())
         index = bisect_right(starts, start) - 1
         return index >= 0 and reach[index] >= end
@@ -33,12 +41,10 @@ class SeatCover:
         key = (seat, day)
         found = self._index.get(key)
         if found is None:
-            # A span holding a start on this UTC day lies on a local day within one of it.
+            # A span holding a start on this UTC day overlaps the day.
             low = datetime.combine(day, time(0), UTC)
             spans = sorted(
-                span
-                for pid in people
-                for span in self.calendar.free_spans(pid, low - DAY, low + 2 * DAY)
+                span for pid in people for span in self.calendar.free_spans(pid, low, low + DAY)
             )
             starts, reach, furthest = [], [], None
             for span_start, span_end in spans:
