@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
+from storage.batch import BatchReads
 from storage.calendar_channels import CalendarChannels
 from storage.db import READ_ONLY
 from storage.holds import Holds
@@ -66,6 +67,7 @@ class UnitOfWork:
         self.holds = Holds(self.session)
         self.calendar_channels = CalendarChannels(self.session)
         self.insights = InsightQueries(self.session)
+        self.batch = BatchReads(self.session)
         self.changed_interviews = set()
         self.changed_holds = set()
         event.listen(self.session, "after_flush", self._note_changes)
