@@ -155,7 +155,8 @@ def big_roster(backend: str, people: int) -> None:
         Sandbox(url, clock=ManualClock(START), roster_csv=roster_csv(people)) as box,
     ):
         box.import_roster()
-        form = box.open_schedule_loop("U0REC01", "Ada L5 payments")
+        box.slack.slash_command("/schedule-loop", "Ada L5 payments", "U0REC01")
+        form = box.fake.wait_for("views.open", timeout=120).response["view"]
         box.submit("U0REC01", {**form, "id": "VWARM"}, FIELDS)
         box.settle(timeout=600)
         box.fake.set_latency(None, SLACK_LATENCY)
