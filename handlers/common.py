@@ -35,6 +35,18 @@ def run_action(services: Services, respond, work: Work) -> None:
         reply(respond, answer)
 
 
+def first_delivery(services: Services, body: dict) -> bool:
+    """Slack redelivers an event it thinks we missed; the first delivery wins. Run by the
+    listener, after Bolt's automatic ack, so the ack never waits for this write."""
+    event_id = body.get("event_id")
+    if not event_id:
+        return True
+    with services.uow() as uow:
+        first = uow.requests.claim(f"event:{str(event_id)[:150]}")
+        uow.commit()
+    return first
+
+
 # Ids fit PostgreSQL's integer; anything else in a button or a form was not made by loopbot.
 _ID = re.compile(r"[0-9]{1,9}")
 FORGED = (

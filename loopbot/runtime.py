@@ -149,7 +149,7 @@ class Runtime:
         self.health = Health(self.uow, settings, self.election)
         self.metrics.watch_backlog(self.health.backlog_figures)
         self.listeners = InFlightExecutor(max_workers=LISTENER_THREADS)
-        self.bolt = create_bolt_app(settings, self.client, self.uow, self.listeners)
+        self.bolt = create_bolt_app(settings, self.client, self.listeners)
         handlers.register(self.bolt, self.services)
         self.http: HttpServer | None = None
         self._workers_started = False
