@@ -80,7 +80,7 @@ class PivotService:
         return pools_message(rows)
 
     def form(self, uow: UnitOfWork, loop_id: int, actor: str) -> dict:
-        loop = self._open_loop(uow, loop_id, actor)
+        loop = self._open_loop(uow, loop_id, actor, lock=False)
         candidate = uow.loops.candidate(loop.candidate_id)
         return pivot_modal(
             loop.id,

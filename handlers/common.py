@@ -82,13 +82,14 @@ def on_click(app, services: Services, action_id: str, work: Click) -> None:
 
 
 def opens_form(app, services: Services, action_id: str, build: Form) -> None:
-    """A button that opens a modal: ack, build it (or say why not), views.open."""
+    """A button that opens a modal: ack, build it reading only (or say why not), views.open.
+    The trigger expires 3 s after the click: the build never waits for a writer."""
 
     @app.action(action_id)
     def clicked(ack, body, action, client, respond):
         ack()
         try:
-            with services.uow() as uow:
+            with services.uow.read() as uow:
                 view = build(uow, services.clock.now(), body["user"]["id"], action.get("value", ""))
         except LoopbotError as error:
             reply(respond, str(error))

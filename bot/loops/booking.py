@@ -193,7 +193,7 @@ def swap(
 def replan_form(
     config: LoopConfig, uow: UnitOfWork, stage_id: int, version: int, actor: str
 ) -> dict:
-    stage = check_version(uow.loops.stage(stage_id, lock=True), version)
+    stage = check_version(uow.loops.stage(stage_id), version)
     loop = uow.loops.get(stage.loop_id)
     require_recruiter_or_manager(uow, loop, actor)
     candidate = uow.loops.candidate(loop.candidate_id)
