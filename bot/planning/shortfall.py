@@ -105,7 +105,7 @@ def shortages(search: PanelSearch) -> list[Shortage]:
             continue
         length = timedelta(minutes=seat.minutes) + search.block_extra
         for window in windows:
-            free = _free_people(search, seat, people, window, length)
+            free = free_people(search, seat, people, window, length)
             if free < seat.min:
                 some = f"only {free} of {seat.min} " if free else "no "
                 found.append(
@@ -148,7 +148,7 @@ def shortages(search: PanelSearch) -> list[Shortage]:
     return found
 
 
-def _free_people(search: PanelSearch, seat, people, window: Interval, length: timedelta) -> int:
+def free_people(search: PanelSearch, seat, people, window: Interval, length: timedelta) -> int:
     """How many of `people` could take `seat` at some start in `window`, counted up to the
     seat's minimum (all a shortage needs to say). Each person's free spans are matched
     against the sorted starts, so the cost grows with people, not people × starts."""
@@ -158,6 +158,8 @@ def _free_people(search: PanelSearch, seat, people, window: Interval, length: ti
     request, calendar = search.request, search.calendar
     free = 0
     for person, _ in people:
+        if free >= seat.min:
+            break
         if search.is_repeat(seat, person.id) and not request.allow_repeat:
             continue
         for span_start, span_end in calendar.free_spans(person.id, starts[0], starts[-1] + length):
@@ -170,8 +172,6 @@ def _free_people(search: PanelSearch, seat, people, window: Interval, length: ti
             ):
                 free += 1
                 break
-        if free >= seat.min:
-            break
     return free
 
 
