@@ -153,3 +153,56 @@ def test_a_read_only_unit_of_work_refuses_to_write(uow):
         work.interviewers.add(Interviewer(slack_user_id="U0X", name="X", roles=["engineer"]))
     with uow.read() as work, pytest.raises(ReadOnly):
         work.commit()
+
+
+def sample_org(uow: UnitOfWorkFactory) -> None:
+    from bot.people import import_roster
+    from bot.roster import parse_roster
+    from loopbot.demo.sandbox import sample_roster_csv
+
+    entries = parse_roster(
+        sample_roster_csv(),
+        known_roles=TEMPLATES.roles,
+        known_interview_types=TEMPLATES.interview_types,
+    )
+    with uow() as work:
+        import_roster(work, entries, actor="test")
+        work.commit()
+
+
+SAMPLE_FORM = {
+    **FORM,
+    "recruiter": "U0REC01",
+    "hiring_manager": "U0PAYHM",
+    "availability": "next Monday 9am-6pm, next Tuesday 9am-6pm, next Wednesday 9am-6pm",
+}
+
+
+@pytest.mark.parametrize("changed_between", [False, True])
+def test_a_loop_is_written_with_the_plan_made_ahead_unless_its_inputs_changed(
+    uow, monkeypatch, changed_between
+):
+    """Planning happens before the write transaction; the writer plans again only when the
+    roster, bookings or holds changed in between (a version check on the plan's inputs)."""
+    from bot.loops import creation, proposals
+
+    sample_org(uow)
+    with uow.read() as work:
+        new = validate(TEMPLATES, work, SAMPLE_FORM, NOW)
+        planned = creation.plan_first_stage(CONFIG, work, new, NOW)
+    if changed_between:
+        with uow() as work:
+            work.interviewers.add(
+                Interviewer(slack_user_id="U0LATE", name="Late", roles=["recruiter"])
+            )
+            work.commit()
+    calls = []
+    real = proposals.plan_stage
+    monkeypatch.setattr(proposals, "plan_stage", lambda request: calls.append(1) or real(request))
+    with uow() as work:
+        loop_id = creation.create(CONFIG, work, new, "U0REC01", NOW, planned)
+        work.commit()
+    with uow.read() as work:
+        stage = work.loops.stages(loop_id)[0]
+        assert stage.status == "proposed" and stage.proposal["kind"] in ("plan", "none")
+    assert len(calls) == (1 if changed_between else 0)
