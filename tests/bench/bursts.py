@@ -24,7 +24,12 @@ def burst(send: Send, size: int) -> list[float]:
     def one(index: int) -> float:
         gate.wait()
         began = time.perf_counter()
-        response = send(index)
+        try:
+            response = send(index)
+        except OSError as error:  # no answer at all (the client's timeout)
+            elapsed = (time.perf_counter() - began) * 1000
+            FAILED.append(f"{type(error).__name__} after {elapsed:.0f} ms")
+            return elapsed
         elapsed = (time.perf_counter() - began) * 1000
         status = getattr(response, "status", 200)
         if status != 200:
