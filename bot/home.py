@@ -15,8 +15,6 @@ from bot.planning.templates import TemplateBook
 from storage.models import Interview, Loop
 from storage.uow import UnitOfWork
 
-LIVE = ("confirmed", "completed")
-
 
 def home_view(
     uow: UnitOfWork,
@@ -30,21 +28,16 @@ def home_view(
     person = uow.interviewers.by_slack_id(slack_user_id)
     if person is None:
         return off_roster_home()
-    mine = uow.loops.interviews_with_status(LIVE, person.id)
+    pending = uow.batch.awaiting_feedback(person.id, now)
     upcoming = [
         i
         for i in uow.loops.bookings_between(now, now + BOOKING_HORIZON, person.id)
         if i.status == "confirmed" and i.start_at > now
     ]
-    given = uow.batch.feedback(i.id for i in mine)
     run = uow.batch.open_loops_run_by(person.id)
-    rows = _Rows(uow, [*mine, *upcoming], run)
+    rows = _Rows(uow, [*pending, *upcoming], run)
     to_give = [
-        rows.describe(templates, i)
-        for i in mine
-        if i.end_at <= now
-        and i.id not in given
-        and rows.stages[i.stage_id].status not in ("decided", "skipped")
+        rows.describe(templates, i) for i in pending if rows.stages[i.stage_id].status not in DONE
     ]
     return home_tab(
         to_give,

@@ -5,6 +5,7 @@ of loops or panelists (in chunks of 500 ids, under every database's parameter li
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlmodel import Session, col, or_, select
 
@@ -50,6 +51,18 @@ class BatchReads:
             .where(or_(Loop.recruiter_id == person_id, Loop.hiring_manager_id == person_id))
         )
         return list(self.session.exec(query.order_by(Loop.id)))
+
+    def awaiting_feedback(self, person_id: int, now: datetime) -> list[Interview]:
+        """`person_id`'s live interviews that are over and have no feedback yet."""
+        query = (
+            select(Interview)
+            .outerjoin(Feedback, col(Feedback.interview_id) == Interview.id)
+            .where(Interview.interviewer_id == person_id)
+            .where(col(Interview.status).in_(LIVE))
+            .where(Interview.end_at <= now)
+            .where(col(Feedback.id).is_(None))
+        )
+        return list(self.session.exec(query.order_by(Interview.id)))
 
     def stages_of_loops(self, loop_ids: Iterable[int]) -> dict[int, list[Stage]]:
         """Each loop's stages, in order."""
