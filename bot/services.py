@@ -3,7 +3,8 @@ loop templates and the services."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.decisions import DecisionService
@@ -27,3 +28,7 @@ class Services:
     decisions: DecisionService
     pivots: PivotService
     insights: InsightsService
+    # Work after an ack (creating and planning a loop, a click's change) runs two listeners
+    # at a time: Python runs one thread's bytecode at a time, so twenty CPU-heavy plans
+    # running together would only slow every ack waiting for its turn on the interpreter.
+    after_ack: threading.Semaphore = field(default_factory=lambda: threading.BoundedSemaphore(2))

@@ -23,9 +23,10 @@ Work = Callable[[UnitOfWork, datetime], str | None]
 
 
 def run_action(services: Services, respond, work: Work) -> None:
-    """Run `work` in one unit of work; answer its message (or its error) ephemerally."""
+    """Run `work` in one unit of work (in the after-ack lane); answer its message (or its
+    error) ephemerally."""
     try:
-        with services.uow() as uow:
+        with services.after_ack, services.uow() as uow:
             answer = work(uow, services.clock.now())
             uow.commit()
     except LoopbotError as error:
@@ -145,13 +146,14 @@ def on_submit(
             return
         ack()
         try:
-            prepared = None
-            if prepare is not None:
-                with services.uow.read() as uow:
-                    prepared = prepare(uow, now, actor, meta, values)
-            with services.uow() as uow:
-                work(uow, now, actor, meta, values, prepared)
-                uow.commit()
+            with services.after_ack:
+                prepared = None
+                if prepare is not None:
+                    with services.uow.read() as uow:
+                        prepared = prepare(uow, now, actor, meta, values)
+                with services.uow() as uow:
+                    work(uow, now, actor, meta, values, prepared)
+                    uow.commit()
         except LoopbotError as error:
             tell(services, actor, f"view:{view['id']}:error"[:200], f"Nothing was saved: {error}")
         except Exception as error:

@@ -30,15 +30,16 @@ def register(app: App, services: Services) -> None:
             raise
         ack()
         try:
-            with services.uow.read() as uow:
-                if uow.requests.seen(f"view:{view['id']}"):
-                    return  # a Slack retry of a submission already handled
-                planned = services.loops.plan_new(uow, new_loop, now)
-            with services.uow() as uow:
-                # A Slack retry of this submission must not create a second loop.
-                if uow.requests.claim(f"view:{view['id']}"):
-                    services.loops.create(uow, new_loop, actor, now, planned)
-                uow.commit()
+            with services.after_ack:
+                with services.uow.read() as uow:
+                    if uow.requests.seen(f"view:{view['id']}"):
+                        return  # a Slack retry of a submission already handled
+                    planned = services.loops.plan_new(uow, new_loop, now)
+                with services.uow() as uow:
+                    # A Slack retry of this submission must not create a second loop.
+                    if uow.requests.claim(f"view:{view['id']}"):
+                        services.loops.create(uow, new_loop, actor, now, planned)
+                    uow.commit()
         except LoopbotError as error:
             tell(services, actor, f"view:{view['id']}:error", f"Nothing was saved: {error}")
 

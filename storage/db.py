@@ -20,26 +20,22 @@ READ_ONLY = "loopbot_read_only"
 
 def make_engine(url: str, connections: int = 16) -> Engine:
     """An engine that is safe to share between Bolt's listener threads, the
-    outbox sender and APScheduler. `connections`: how many may be open at once (PostgreSQL),
-    at least one per thread that may hold one, or a listener waits for another's."""
+    outbox sender and APScheduler. `connections`: how many may be open at once, at least
+    one per thread that may hold one, or a listener waits for another's."""
+    # A few kept open, the rest opened for a burst and closed once it has passed.
+    pool = {"pool_size": min(connections, 10), "max_overflow": max(connections - 10, 0)}
     if url.startswith("sqlite"):
         in_memory = url in ("sqlite://", "sqlite:///:memory:")
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
             # One connection for an in-memory database, or every thread would see its own.
-            poolclass=StaticPool if in_memory else None,
+            **({"poolclass": StaticPool} if in_memory else pool),
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    # A few kept open, the rest opened for a burst and closed once it has passed.
-    return create_engine(
-        url,
-        pool_pre_ping=True,
-        pool_size=min(connections, 10),
-        max_overflow=max(connections - 10, 0),
-    )
+    return create_engine(url, pool_pre_ping=True, **pool)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
