@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import Text, cast, delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -42,6 +43,19 @@ class Interviewers:
         if active_only:
             query = query.where(Interviewer.active == True)  # noqa: E712  (SQL, not Python)
         return list(self.session.exec(query))
+
+    def has_team(self, team: str) -> bool:
+        """Is anyone active in `team`? A light query that loads no row: the JSON list's text
+        holds each name JSON-quoted (quotes inside a name escaped), so the quoted name matches
+        whole names only (LIKE's own wildcards escaped)."""
+        quoted = json.dumps(team).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = (
+            select(Interviewer.id)
+            .where(Interviewer.active == True)  # noqa: E712  (SQL, not Python)
+            .where(cast(Interviewer.teams, Text).like(f"%{quoted}%", escape="\\"))
+            .limit(1)
+        )
+        return self.session.exec(query).first() is not None
 
     def team_facts(self) -> list[tuple[str, list[str], list[str]]]:
         """(Slack id, roles, teams) of everyone active, in one light query: the teams and

@@ -148,11 +148,9 @@ def _target(templates: TemplateBook, uow, value: str, level: str, errors) -> tup
                 )
             )
         return "", pool.key
-    known = teams(uow)
-    if value not in known:
-        errors.append(
-            InputError("team", f"no one on the roster is in team {value!r}", ", ".join(known[:3]))
-        )
+    if not uow.interviewers.has_team(value):
+        examples = ", ".join(teams(uow)[:3])
+        errors.append(InputError("team", f"no one on the roster is in team {value!r}", examples))
     return value, ""
 
 

@@ -206,3 +206,16 @@ def test_a_loop_is_written_with_the_plan_made_ahead_unless_its_inputs_changed(
         stage = work.loops.stages(loop_id)[0]
         assert stage.status == "proposed" and stage.proposal["kind"] in ("plan", "none")
     assert len(calls) == (1 if changed_between else 0)
+
+
+def test_has_team_matches_whole_team_names_only(uow):
+    with uow() as work:
+        for slack_id, teams in [("U0A", ["pay_ments"]), ("U0B", ['str"eam', "100%"])]:
+            work.interviewers.add(
+                Interviewer(slack_user_id=slack_id, name=slack_id, roles=["x"], teams=teams)
+            )
+        work.commit()
+    with uow.read() as work:
+        found = {t: work.interviewers.has_team(t) for t in ("pay_ments", 'str"eam', "100%")}
+        missed = {t: work.interviewers.has_team(t) for t in ("payments", "pay", "str", "100")}
+    assert all(found.values()) and not any(missed.values()), (found, missed)
