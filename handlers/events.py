@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from slack_bolt import App
 
 from bot.home import home_view
@@ -20,3 +22,9 @@ def register(app: App, services: Services) -> None:
         with services.uow.read() as uow:
             view = home_view(uow, services.templates, user, services.clock.now(), services.insights)
         client.views_publish(user_id=user, view=view)
+
+    @app.event(re.compile(".*"))
+    def acknowledged(body):
+        """Any other event is acknowledged (Bolt acks it before this runs): a 404 would make
+        Slack deliver it again, and in time turn the subscription off."""
+        first_delivery(services, body)
