@@ -28,7 +28,8 @@ class Services:
     decisions: DecisionService
     pivots: PivotService
     insights: InsightsService
-    # Work after an ack (creating and planning a loop, a click's change) runs two listeners
-    # at a time: Python runs one thread's bytecode at a time, so twenty CPU-heavy plans
-    # running together would only slow every ack waiting for its turn on the interpreter.
-    after_ack: threading.Semaphore = field(default_factory=lambda: threading.BoundedSemaphore(2))
+    # Work after an ack (creating and planning a loop, a click's change) runs one listener at
+    # a time. Python runs one thread's bytecode at a time, so twenty CPU-heavy plans running
+    # together would only slow every ack waiting for its turn on the interpreter; and a plan
+    # made ahead is then rarely stale when written (no other listener booked in between).
+    after_ack: threading.Semaphore = field(default_factory=lambda: threading.BoundedSemaphore(1))
