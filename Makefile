@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.bench.bench_ack
 	$(BIN)/python -m tests.bench.bench_scheduler
 	$(BIN)/python -m tests.bench.bench_freebusy
+	$(BIN)/python -m tests.bench.bench_home
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,6 +1,8 @@
 """The Bolt app factory. Listeners are registered by the caller (handlers/).
 
-Two guards keep every answer below 500: a middleware answers 400 to a signed body that lacks
+A Slack retry of an event is dropped by its listener, after the automatic ack
+(handlers/common.first_delivery): nothing before an ack writes. Two guards keep every answer
+below 500: a middleware answers 400 to a signed body that lacks
 what its kind must carry (so listeners can rely on `user.id`, `view.id`…), and the error
 handler turns whatever still goes wrong into 400 (malformed), 503 (the database is down:
 Slack may retry) or an acknowledgement plus an apology to the person. It logs the kind of
@@ -17,7 +19,6 @@ from slack_sdk import WebClient
 from sqlalchemy.exc import DBAPIError
 
 from bot.settings import Settings
-from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger("loopbot")
 
@@ -27,9 +28,7 @@ APOLOGY = (
 )
 
 
-def create_bolt_app(
-    settings: Settings, client: WebClient, uow: UnitOfWorkFactory, executor: Executor
-) -> App:
+def create_bolt_app(settings: Settings, client: WebClient, executor: Executor) -> App:
     app = App(
         client=client,
         signing_secret=settings.signing_secret,
@@ -48,18 +47,6 @@ def create_bolt_app(
         if problem:
             log.warning("refused a malformed request: %s", problem)
             return BoltResponse(status=400, body=f"malformed request: {problem}")
-        return next()
-
-    @app.middleware
-    def drop_slack_retries_already_handled(body, next):  # noqa: A002 (Bolt's argument name)
-        """Slack redelivers an event it thinks we missed; the first delivery wins."""
-        event_id = body.get("event_id") if isinstance(body, dict) else None
-        if event_id:
-            with uow() as work:
-                first = work.requests.claim(f"event:{str(event_id)[:150]}")
-                work.commit()
-            if not first:
-                return BoltResponse(status=200, body="")
         return next()
 
     @app.error

@@ -76,6 +76,12 @@ class FeedbackService:
         """The lead's one-click verdict on a trainee's session (bot/training.py)."""
         return sign_off(self.config, uow, trainee_interview_id, verdict, actor, now)
 
+    def check(self, uow: UnitOfWork, interview_id: int, actor: str, form: Mapping[str, str]):
+        """The feedback form checked, reading only (before the ack: errors go on the form)."""
+        _, stage = self._own_interview(uow, interview_id, actor)
+        loop = uow.loops.get(stage.loop_id)
+        self._validate(form, stage_template(self.config.templates, loop, stage.key).competencies)
+
     def submit(
         self,
         uow: UnitOfWork,

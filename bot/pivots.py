@@ -83,7 +83,7 @@ class PivotService:
         return pools_message(rows)
 
     def form(self, uow: UnitOfWork, loop_id: int, actor: str) -> dict:
-        loop = self._open_loop(uow, loop_id, actor)
+        loop = self._open_loop(uow, loop_id, actor, lock=False)
         candidate = uow.loops.candidate(loop.candidate_id)
         return pivot_modal(
             loop.id,
@@ -93,8 +93,8 @@ class PivotService:
             self.targets(uow, loop),
         )
 
-    def _open_loop(self, uow: UnitOfWork, loop_id: int, actor: str) -> Loop:
-        loop = uow.loops.get(loop_id, lock=True)
+    def _open_loop(self, uow: UnitOfWork, loop_id: int, actor: str, lock: bool = True) -> Loop:
+        loop = uow.loops.get(loop_id, lock=lock)
         if loop is None:
             raise NotFound("That loop no longer exists.")
         Access(uow, self.config.templates).require(actor, Action.PIVOT, loop)
@@ -104,7 +104,7 @@ class PivotService:
 
     # --- the pivot ----------------------------------------------------------------------------
 
-    def pivot(
+    def check(
         self,
         uow: UnitOfWork,
         loop_id: int,
@@ -112,11 +112,14 @@ class PivotService:
         manager: str,
         reason: str,
         actor: str,
-        now: datetime,
         why: str = "",
-    ) -> str:
-        """`why`: a key of `bot.reasons.REASONS["pivot"]`; `reason`: the free text."""
-        loop = self._open_loop(uow, loop_id, actor)
+        *,
+        lock: bool = False,
+    ):
+        """The pivot form checked (read-only before the ack; locked again by `pivot`): the
+        loop, the team and pool it goes to, its hiring manager there and the reason chosen
+        (`why`: a key of `bot.reasons.REASONS["pivot"]`; `reason`: the free text)."""
+        loop = self._open_loop(uow, loop_id, actor, lock=lock)
         team, pool = self._parse(uow, loop, target)
         new_manager = self._manager(uow, loop, team, pool, manager)
         errors: list[InputError] = []
@@ -131,6 +134,22 @@ class PivotService:
             )
         if errors or chosen is None:
             raise InvalidForm(errors)
+        return loop, team, pool, new_manager, chosen
+
+    def pivot(
+        self,
+        uow: UnitOfWork,
+        loop_id: int,
+        target: str,
+        manager: str,
+        reason: str,
+        actor: str,
+        now: datetime,
+        why: str = "",
+    ) -> str:
+        loop, team, pool, new_manager, chosen = self.check(
+            uow, loop_id, target, manager, reason, actor, why, lock=True
+        )
         before = place(self.config.templates, loop)
         old_manager = uow.interviewers.get(loop.hiring_manager_id)
         loop.team, loop.pool = team, pool

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from functools import cache
+from zoneinfo import available_timezones
 
 _LEVEL = re.compile(r"^[Ll][3-7]$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -36,3 +38,9 @@ def parse_prefill(
     if name_words:
         found["candidate_name"] = " ".join(name_words)
     return found
+
+
+@cache
+def zone_names() -> frozenset[str]:
+    """Every IANA zone name this machine knows: read from disk once (17 ms a call)."""
+    return frozenset(available_timezones())

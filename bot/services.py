@@ -3,6 +3,7 @@ loop templates and the services."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -43,3 +44,9 @@ class Services:
         """Run `attempt` (a whole unit of work) reading the calendars its plans need between
         tries, never inside its transaction."""
         return self.busy.run(attempt, first)
+
+    # Work after an ack (creating and planning a loop, a click's change) runs one listener at
+    # a time. Python runs one thread's bytecode at a time, so twenty CPU-heavy plans running
+    # together would only slow every ack waiting for its turn on the interpreter; and a plan
+    # made ahead is then rarely stale when written (no other listener booked in between).
+    after_ack: threading.Semaphore = field(default_factory=lambda: threading.BoundedSemaphore(1))

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from zoneinfo import available_timezones
-
 from slack_bolt import App
 
 from bot.errors import LoopbotError
 from bot.messages.forms import ModalChoices, schedule_loop_modal
-from bot.prefill import parse_prefill
+from bot.prefill import parse_prefill, zone_names
 from bot.services import Services
 from handlers.common import answer, open_modal, reply
 
@@ -77,27 +75,27 @@ def register_insights(app: App, services: Services) -> None:
 
 def schedule_loop_form(services: Services, command: dict) -> dict:
     loops = services.loops
-    with services.uow() as uow:
+    with services.uow.read() as uow:  # the roster read once, in one light query
         loops.require_starter(uow, command["user_id"])
-        teams = loops.teams(uow)
-        invoker = uow.interviewers.by_slack_id(command["user_id"])
+        facts = uow.interviewers.team_facts()
+    teams = loops.teams(None, facts)
+    invoker_roles = next((roles for who, roles, _ in facts if who == command["user_id"]), ())
     pools = services.templates.pools
     prefill = parse_prefill(
         command.get("text", ""),
         teams=[*teams, *pools],
         tracks=services.templates.tracks,
-        zones=available_timezones(),
+        zones=zone_names(),
     )
     if prefill.get("team") in pools:
         prefill["team"] = f"pool:{prefill['team']}"
     prefill.setdefault("candidate_tz", services.settings.default_tz)
     prefill.setdefault("track", next(iter(services.templates.tracks)))
     for role in ("recruiter", "hiring_manager"):
-        if invoker is not None and role in invoker.roles:
-            prefill[role] = invoker.slack_user_id
+        if role in invoker_roles:
+            prefill[role] = command["user_id"]
     if "team" in prefill and "hiring_manager" not in prefill:
-        with services.uow() as uow:
-            manager = loops.team_manager(uow, prefill["team"])
+        manager = loops.team_manager(None, prefill["team"], facts)
         if manager:
             prefill["hiring_manager"] = manager
     limits = services.templates.accommodation_limits

@@ -24,7 +24,8 @@ Work = Callable[[UnitOfWork, datetime], str | None]
 
 
 def run_action(services: Services, respond, work: Work) -> None:
-    """Run `work` in one unit of work; answer its message (or its error) ephemerally."""
+    """Run `work` in one unit of work (in the after-ack lane, reading people's calendars
+    between tries when its plans need them); answer its message (or its error) ephemerally."""
 
     def attempt() -> str | None:
         with services.uow() as uow:
@@ -33,12 +34,25 @@ def run_action(services: Services, respond, work: Work) -> None:
         return answer
 
     try:
-        answer = services.run(attempt)
+        with services.after_ack:
+            answer = services.run(attempt)
     except LoopbotError as error:
         reply(respond, str(error))
         return
     if answer:
         reply(respond, answer)
+
+
+def first_delivery(services: Services, body: dict) -> bool:
+    """Slack redelivers an event it thinks we missed; the first delivery wins. Run by the
+    listener, after Bolt's automatic ack, so the ack never waits for this write."""
+    event_id = body.get("event_id")
+    if not event_id:
+        return True
+    with services.uow() as uow:
+        first = uow.requests.claim(f"event:{str(event_id)[:150]}")
+        uow.commit()
+    return first
 
 
 # Ids fit PostgreSQL's integer; anything else in a button or a form was not made by loopbot.
@@ -60,7 +74,6 @@ def parse_ids(value: object, count: int) -> list[int]:
 
 Click = Callable[[UnitOfWork, datetime, str, str], str | None]
 Form = Callable[[UnitOfWork, datetime, str, str], dict]
-Submit = Callable[[UnitOfWork, datetime, str, str, dict[str, str]], object]
 
 
 def on_click(app, services: Services, action_id: str, work: Click) -> None:
@@ -77,13 +90,14 @@ def on_click(app, services: Services, action_id: str, work: Click) -> None:
 
 
 def opens_form(app, services: Services, action_id: str, build: Form) -> None:
-    """A button that opens a modal: ack, build it (or say why not), views.open."""
+    """A button that opens a modal: ack, build it reading only (or say why not), views.open.
+    The trigger expires 3 s after the click: the build never waits for a writer."""
 
     @app.action(action_id)
     def clicked(ack, body, action, client, respond):
         ack()
         try:
-            with services.uow() as uow:
+            with services.uow.read() as uow:
                 view = build(uow, services.clock.now(), body["user"]["id"], action.get("value", ""))
         except LoopbotError as error:
             reply(respond, str(error))
@@ -101,33 +115,38 @@ def open_modal(client, respond, trigger_id: str, view: dict) -> None:
         reply(respond, f"Slack could not open the form ({code}). Please try again.")
 
 
-def on_submit(app, services: Services, callback_id: str, error_field: str, work: Submit) -> None:
-    """A modal submission: one transaction; its errors go back onto the form's fields
-    (`error_field` for errors that name no field)."""
+Check = Callable[[UnitOfWork, datetime, str, str, dict[str, str]], object]
+Submitted = Callable[[UnitOfWork, datetime, str, str, dict[str, str], object], object]
+
+
+def on_submit(
+    app,
+    services: Services,
+    callback_id: str,
+    error_field: str,
+    work: Callable | None = None,
+    *,
+    check: Check | None = None,
+    prepare: Check | None = None,
+) -> None:
+    """A modal submission. With `check`: `check` reads (a read-only unit of work: no write
+    lock taken or waited for) and its errors go back onto the form's fields (`error_field` for
+    errors that name no field); then the ack. After it, `prepare` (read-only too: a plan made
+    ahead) and `work` in one short transaction, given what `prepare` returned; what goes wrong
+    there (someone acted in between) reaches the person as a DM.
+
+    Without `check`, `work(uow, now, actor, meta, values)` validates and writes in one
+    transaction before the ack, so its errors land on the form (the simpler forms)."""
 
     @app.view(callback_id)
     def submitted(ack, body, view):
-        actor = body["user"]["id"]
-
-        def attempt() -> None:
-            with services.uow() as uow:
-                work(
-                    uow,
-                    services.clock.now(),
-                    actor,
-                    view.get("private_metadata", ""),
-                    form_values(view),
-                )
-                uow.commit()
-
+        actor, now = body["user"]["id"], services.clock.now()
+        meta, values = view.get("private_metadata", ""), form_values(view)
+        if check is None:
+            return _submit_in_one(services, ack, view, callback_id, error_field, work, actor)
         try:
-            attempt()
-        except NeedBusy as need:
-            # The form was valid; its plan needs calendars: close it first, then read them.
-            ack()
-            first = need
-            _after_ack(services, actor, f"view:{view['id']}", lambda: services.run(attempt, first))
-            return
+            with services.uow.read() as uow:
+                check(uow, now, actor, meta, values)
         except InvalidForm as invalid:
             ack(response_action="errors", errors=field_errors(invalid))
             return
@@ -136,12 +155,66 @@ def on_submit(app, services: Services, callback_id: str, error_field: str, work:
             return
         except Exception as error:  # acknowledged on every path: the form closes, the person hears
             ack()
-            # The traceback's frames, not the error's text: it may quote what was typed.
-            frames = "".join(traceback.format_tb(error.__traceback__))
-            log.error("unhandled %s in %s\n%s", type(error).__name__, callback_id, frames)
-            tell(services, actor, f"view:{view['id']}:failed"[:200], APOLOGY)
+            failed(services, actor, view, callback_id, error)
             return
         ack()
+
+        def attempt() -> None:
+            prepared = None
+            if prepare is not None:
+                with services.uow.read() as uow:
+                    prepared = prepare(uow, now, actor, meta, values)
+            with services.uow() as uow:
+                work(uow, now, actor, meta, values, prepared)
+                uow.commit()
+
+        try:
+            with services.after_ack:
+                services.run(attempt)  # plans read people's calendars between tries
+        except LoopbotError as error:
+            tell(services, actor, f"view:{view['id']}:error"[:200], f"Nothing was saved: {error}")
+        except Exception as error:
+            failed(services, actor, view, callback_id, error)
+
+
+def _submit_in_one(services, ack, view, callback_id, error_field, work, actor) -> None:
+    def attempt() -> None:
+        with services.uow() as uow:
+            work(
+                uow,
+                services.clock.now(),
+                actor,
+                view.get("private_metadata", ""),
+                form_values(view),
+            )
+            uow.commit()
+
+    try:
+        attempt()
+    except NeedBusy as need:
+        # The form was valid; its plan needs calendars: close it first, then read them.
+        ack()
+        first = need
+        _after_ack(services, actor, f"view:{view['id']}", lambda: services.run(attempt, first))
+        return
+    except InvalidForm as invalid:
+        ack(response_action="errors", errors=field_errors(invalid))
+        return
+    except LoopbotError as error:
+        ack(response_action="errors", errors={error_field: str(error)[:150]})
+        return
+    except Exception as error:  # acknowledged on every path: the form closes, the person hears
+        ack()
+        failed(services, actor, view, callback_id, error)
+        return
+    ack()
+
+
+def failed(services: Services, actor: str, view: dict, callback_id: str, error: Exception):
+    # The traceback's frames, not the error's text: it may quote what was typed.
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    log.error("unhandled %s in %s\n%s", type(error).__name__, callback_id, frames)
+    tell(services, actor, f"view:{view['id']}:failed"[:200], APOLOGY)
 
 
 def _after_ack(services: Services, actor: str, key: str, finish: Callable[[], object]) -> None:

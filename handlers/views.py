@@ -13,10 +13,11 @@ from handlers.common import field_errors, form_values, on_submit, parse_ids, tel
 def register(app: App, services: Services) -> None:
     @app.view(action_ids.SCHEDULE_LOOP_VIEW)
     def submit_schedule_loop(ack, body, view):
-        # Validation answers on the form; creating and planning the loop happens after ack.
+        # Checked reading only, so the ack never waits for a write lock; the loop is
+        # planned after the ack (reading only), then written in one short transaction.
         actor, now = body["user"]["id"], services.clock.now()
         try:
-            with services.uow() as uow:
+            with services.uow.read() as uow:
                 services.loops.require_starter(uow, actor)
                 new_loop = services.loops.validate(uow, form_values(view), now)
         except InvalidForm as invalid:
@@ -31,26 +32,35 @@ def register(app: App, services: Services) -> None:
         ack()
 
         def create() -> None:
+            with services.uow.read() as uow:
+                if uow.requests.seen(f"view:{view['id']}"):
+                    return  # a Slack retry of a submission already handled
+                planned = services.loops.plan_new(uow, new_loop, now)
             with services.uow() as uow:
                 # A Slack retry of this submission must not create a second loop.
                 if uow.requests.claim(f"view:{view['id']}"):
-                    services.loops.create(uow, new_loop, actor, now)
+                    services.loops.create(uow, new_loop, actor, now, planned)
                 uow.commit()
 
         try:
-            services.run(create)  # the first plan reads calendars between tries
+            with services.after_ack:
+                services.run(create)  # plans read people's calendars between tries
         except LoopbotError as error:
             tell(services, actor, f"view:{view['id']}:error", f"Nothing was saved: {error}")
 
-    # These answer on the form too, so their one transaction runs before the ack (a few
-    # database round trips and a plan; `make bench` measures it well inside Slack's 3 s).
     on_submit(
         app,
         services,
         action_ids.REPLAN_VIEW,
         "availability",
-        lambda uow, now, who, meta, values: services.loops.replan(
+        check=lambda uow, now, who, meta, values: services.loops.check_replan(
             uow, *parse_ids(meta, 2), values.get("availability", ""), who, now
+        ),
+        prepare=lambda uow, now, who, meta, values: services.loops.plan_replan(
+            uow, *parse_ids(meta, 2), values.get("availability", ""), who, now
+        ),
+        work=lambda uow, now, who, meta, values, planned: services.loops.replan(
+            uow, *parse_ids(meta, 2), values.get("availability", ""), who, now, planned
         ),
     )
     on_submit(
@@ -76,7 +86,10 @@ def register(app: App, services: Services) -> None:
         services,
         action_ids.FEEDBACK_VIEW_CALLBACK,
         "notes",
-        lambda uow, now, who, meta, values: services.feedback.submit(
+        check=lambda uow, now, who, meta, values: services.feedback.check(
+            uow, *parse_ids(meta, 1), who, values
+        ),
+        work=lambda uow, now, who, meta, values, _: services.feedback.submit(
             uow, *parse_ids(meta, 1), who, values, now
         ),
     )
@@ -85,7 +98,16 @@ def register(app: App, services: Services) -> None:
         services,
         action_ids.PIVOT_VIEW,
         "target",
-        lambda uow, now, who, meta, values: services.pivots.pivot(
+        check=lambda uow, now, who, meta, values: services.pivots.check(
+            uow,
+            *parse_ids(meta, 1),
+            values.get("target", ""),
+            values.get("hiring_manager", ""),
+            values.get("reason", ""),
+            who,
+            values.get("why", ""),
+        ),
+        work=lambda uow, now, who, meta, values, _: services.pivots.pivot(
             uow,
             *parse_ids(meta, 1),
             values.get("target", ""),

@@ -63,6 +63,12 @@ log = logging.getLogger("loopbot")
 # Slack retries within minutes and a modal can't be submitted twice days apart: a month is ample.
 RETRY_KEYS_KEPT = timedelta(days=30)
 SENT_BODIES_KEPT = timedelta(days=7)  # long enough to look into a complaint about a message
+# Bolt acks from inside the listener, so a listener waiting on a slow Web API call holds a
+# worker: keep plenty, or acks queue behind them (threads mostly wait on I/O).
+LISTENER_THREADS = 64
+# Database connections: one per listener, and a few for the sender, the scheduler, the prompt
+# sync, the leader's lease, /healthz and upkeep, so no listener waits for another's.
+CONNECTIONS = LISTENER_THREADS + 16
 
 
 class Runtime:
@@ -77,7 +83,7 @@ class Runtime:
         self.settings = settings
         # Refuse a malformed templates file before touching anything else.
         templates = load_templates(settings.templates_file)
-        self.engine = make_engine(settings.database_url)
+        self.engine = make_engine(settings.database_url, CONNECTIONS)
         upgrade(self.engine)
         self.clock = clock or SystemClock()
         self.uow = UnitOfWorkFactory(self.engine, self.clock.now)
@@ -162,10 +168,8 @@ class Runtime:
         )
         self.health = Health(self.uow, settings, self.election)
         self.metrics.watch_backlog(self.health.backlog_figures)
-        # Bolt acks from inside the listener, so a listener waiting on a slow Web API call
-        # holds a worker: keep plenty, or acks queue behind them (threads mostly wait on I/O).
-        self.listeners = InFlightExecutor(max_workers=64)
-        self.bolt = create_bolt_app(settings, self.client, self.uow, self.listeners)
+        self.listeners = InFlightExecutor(max_workers=LISTENER_THREADS)
+        self.bolt = create_bolt_app(settings, self.client, self.listeners)
         handlers.register(self.bolt, self.services)
         self.http: HttpServer | None = None
         self._workers_started = False

@@ -13,21 +13,29 @@ from sqlalchemy.pool import StaticPool
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def make_engine(url: str) -> Engine:
+# Execution option of a read-only unit of work: on SQLite its transaction starts deferred,
+# so it neither takes the write lock nor waits for one (WAL readers see the last commit).
+READ_ONLY = "loopbot_read_only"
+
+
+def make_engine(url: str, connections: int = 16) -> Engine:
     """An engine that is safe to share between Bolt's listener threads, the
-    outbox sender and APScheduler."""
+    outbox sender and APScheduler. `connections`: how many may be open at once, at least
+    one per thread that may hold one, or a listener waits for another's."""
+    # A few kept open, the rest opened for a burst and closed once it has passed.
+    pool = {"pool_size": min(connections, 10), "max_overflow": max(connections - 10, 0)}
     if url.startswith("sqlite"):
         in_memory = url in ("sqlite://", "sqlite:///:memory:")
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
             # One connection for an in-memory database, or every thread would see its own.
-            poolclass=StaticPool if in_memory else None,
+            **({"poolclass": StaticPool} if in_memory else pool),
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **pool)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -47,8 +55,12 @@ def _sqlite_begin_immediate(connection) -> None:
 
     Two clicks on one button then run one after the other: the second reads what
     the first committed. With a deferred BEGIN both would read the old state, and
-    the second would fail to upgrade its stale snapshot to a writer."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    the second would fail to upgrade its stale snapshot to a writer. A read-only unit of
+    work (validation before an ack) begins deferred instead: it never waits for the lock."""
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def alembic_config(engine: Engine) -> Config:

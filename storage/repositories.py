@@ -44,6 +44,27 @@ class Interviewers:
             query = query.where(Interviewer.active == True)  # noqa: E712  (SQL, not Python)
         return list(self.session.exec(query))
 
+    def has_team(self, team: str) -> bool:
+        """Is anyone active in `team`? A light query that loads no row: the JSON list's text
+        holds each name JSON-quoted (quotes inside a name escaped), so the quoted name matches
+        whole names only (LIKE's own wildcards escaped)."""
+        quoted = json.dumps(team).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = (
+            select(Interviewer.id)
+            .where(Interviewer.active == True)  # noqa: E712  (SQL, not Python)
+            .where(cast(Interviewer.teams, Text).like(f"%{quoted}%", escape="\\"))
+            .limit(1)
+        )
+        return self.session.exec(query).first() is not None
+
+    def team_facts(self) -> list[tuple[str, list[str], list[str]]]:
+        """(Slack id, roles, teams) of everyone active, in one light query: the teams and
+        their managers without loading whole rows."""
+        query = select(Interviewer.slack_user_id, Interviewer.roles, Interviewer.teams).where(
+            Interviewer.active == True  # noqa: E712  (SQL, not Python)
+        )
+        return [tuple(row) for row in self.session.exec(query.order_by(Interviewer.id))]
+
     def add(self, interviewer: Interviewer) -> Interviewer:
         self.session.add(interviewer)
         self.session.flush()
@@ -391,6 +412,10 @@ class Requests:
         except IntegrityError:
             return False
         return True
+
+    def seen(self, key: str) -> bool:
+        """Whether `key` was claimed already (reading only)."""
+        return self.session.get(ProcessedRequest, key) is not None
 
     def forget_before(self, cutoff: datetime) -> None:
         self.session.exec(delete(ProcessedRequest).where(col(ProcessedRequest.at) < cutoff))

@@ -15,8 +15,10 @@ from datetime import datetime
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
+from storage.batch import BatchReads
 from storage.calendar_channels import CalendarChannels
 from storage.calendar_events import CalendarEvents
+from storage.db import READ_ONLY
 from storage.holds import Holds
 from storage.insights import InsightQueries
 from storage.models import Feedback, Hold, Interview, utcnow
@@ -30,13 +32,25 @@ AfterCommit = Callable[["UnitOfWork"], None]
 Now = Callable[[], datetime]
 
 
+class ReadOnly(RuntimeError):
+    """A read-only unit of work was asked to write."""
+
+
 class UnitOfWork:
     def __init__(
-        self, engine: Engine, after_commit: list[AfterCommit] | None = None, now: Now = utcnow
+        self,
+        engine: Engine,
+        after_commit: list[AfterCommit] | None = None,
+        now: Now = utcnow,
+        *,
+        read_only: bool = False,
     ):
         """`now` stamps audit events: the app's clock, so a demo or test that moves its
-        clock gets an audit log on the same timeline as everything else."""
+        clock gets an audit log on the same timeline as everything else. A `read_only` unit
+        (checking a form before the ack) never takes SQLite's write lock nor waits for it,
+        and refuses to flush or commit anything."""
         self.engine = engine
+        self.read_only = read_only
         self.now = now
         self.session: Session | None = None
         self.after_commit = after_commit if after_commit is not None else []
@@ -46,7 +60,8 @@ class UnitOfWork:
         self.changed_holds: set[int] = set()
 
     def __enter__(self) -> UnitOfWork:
-        self.session = Session(self.engine, expire_on_commit=False)
+        bind = self.engine.execution_options(**{READ_ONLY: True}) if self.read_only else self.engine
+        self.session = Session(bind, expire_on_commit=False)
         self.interviewers = Interviewers(self.session)
         self.loops = Loops(self.session)
         self.outbox = Outbox(self.session)
@@ -58,10 +73,17 @@ class UnitOfWork:
         self.insights = InsightQueries(self.session)
         self.privacy = PrivacyQueries(self.session)
         self.trainees = Trainees(self.session)
+        self.batch = BatchReads(self.session)
         self.changed_interviews = set()
         self.changed_holds = set()
         event.listen(self.session, "after_flush", self._note_changes)
+        if self.read_only:
+            event.listen(self.session, "before_flush", self._refuse_writes)
         return self
+
+    def _refuse_writes(self, session: Session, _context, _instances) -> None:
+        if session.new or session.dirty or session.deleted:
+            raise ReadOnly("a read-only unit of work may not write")
 
     def _note_changes(self, session: Session, _context) -> None:
         for instance in (*session.new, *session.dirty):
@@ -80,6 +102,8 @@ class UnitOfWork:
 
     def commit(self) -> None:
         assert self.session is not None
+        if self.read_only:
+            raise ReadOnly("a read-only unit of work has nothing to commit")
         self.session.commit()
         for hook in self.after_commit:
             try:
@@ -100,3 +124,7 @@ class UnitOfWorkFactory:
 
     def __call__(self) -> UnitOfWork:
         return UnitOfWork(self.engine, self.after_commit, self.now)
+
+    def read(self) -> UnitOfWork:
+        """A unit of work for reading only: what a listener checks before its ack."""
+        return UnitOfWork(self.engine, self.after_commit, self.now, read_only=True)

@@ -15,7 +15,7 @@ from bot.loops.creation import read_availability
 from bot.loops.invites import send_invite
 from bot.loops.lookups import as_datetime
 from bot.loops.plan_requests import booking_of, find_replacement
-from bot.loops.proposals import check_held, check_version, propose, send_proposal
+from bot.loops.proposals import Planned, check_held, check_version, propose, send_proposal
 from bot.loops.thread import refresh_rollup, refresh_root
 from bot.loops.training_seats import seat_trainees
 from bot.loops.views import loop_view
@@ -278,12 +278,36 @@ def apply_swap(
 def replan_form(
     config: LoopConfig, uow: UnitOfWork, stage_id: int, version: int, actor: str
 ) -> dict:
-    stage = check_version(uow.loops.stage(stage_id, lock=True), version)
+    stage = check_version(uow.loops.stage(stage_id), version)
     loop = uow.loops.get(stage.loop_id)
     Access(uow, config.templates).require(actor, Action.SCHEDULE, loop)
     candidate = uow.loops.candidate(loop.candidate_id)
     title = stage_template(config.templates, loop, stage.key).title
     return replan_modal(stage.id, version, title, candidate.name)
+
+
+def check_replan(
+    config: LoopConfig,
+    uow: UnitOfWork,
+    stage_id: int,
+    version: int,
+    availability_text: str,
+    actor: str,
+    now: datetime,
+    *,
+    lock: bool = False,
+) -> tuple[Stage, Loop, list]:
+    """Pick another time's form, checked (read-only before the ack; again, locked, after):
+    the proposal as it stands, who may act, and the candidate's new windows."""
+    stage = check_version(uow.loops.stage(stage_id, lock=lock), version)
+    loop = uow.loops.get(stage.loop_id)
+    Access(uow, config.templates).require(actor, Action.SCHEDULE, loop)
+    candidate = uow.loops.candidate(loop.candidate_id)
+    errors: list[InputError] = []
+    windows = read_availability(availability_text.strip(), candidate.tz, now, errors)
+    if errors:
+        raise InvalidForm(errors)
+    return stage, loop, list(windows)
 
 
 def replan(
@@ -294,17 +318,13 @@ def replan(
     availability_text: str,
     actor: str,
     now: datetime,
+    planned: Planned | None = None,
 ) -> None:
-    stage = check_version(uow.loops.stage(stage_id, lock=True), version)
-    loop = uow.loops.get(stage.loop_id)
-    Access(uow, config.templates).require(actor, Action.SCHEDULE, loop)
-    candidate = uow.loops.candidate(loop.candidate_id)
-    errors: list[InputError] = []
-    windows = read_availability(availability_text.strip(), candidate.tz, now, errors)
-    if errors:
-        raise InvalidForm(errors)
+    stage, loop, windows = check_replan(
+        config, uow, stage_id, version, availability_text, actor, now, lock=True
+    )
     loop.availability = [[i.start.isoformat(), i.end.isoformat()] for i in windows]
     loop.availability_text = availability_text.strip()
     loop.updated_at = now
     uow.session.add(loop)
-    propose(config, uow, loop, stage, now, actor=actor, availability=windows)
+    propose(config, uow, loop, stage, now, actor=actor, availability=windows, planned=planned)

@@ -14,7 +14,7 @@ from bot.errors import Conflict, InputError, InvalidForm
 from bot.loops.catalog import place_of, pool_teams, technical_formats
 from bot.loops.config import LoopConfig
 from bot.loops.lookups import teams
-from bot.loops.proposals import propose
+from bot.loops.proposals import Planned, plan_ahead, propose
 from bot.messages.notes import recruiter_note
 from bot.outbox import enqueue
 from bot.planning.availability import AvailabilityError, parse_availability
@@ -149,14 +149,9 @@ def _target(templates: TemplateBook, uow, value: str, level: str, errors) -> tup
                 )
             )
         return "", pool.key
-    if value not in teams(uow):
-        errors.append(
-            InputError(
-                "team",
-                f"no one on the roster is in team {value!r}",
-                ", ".join(teams(uow)[:3]),
-            )
-        )
+    if not uow.interviewers.has_team(value):
+        examples = ", ".join(teams(uow)[:3])
+        errors.append(InputError("team", f"no one on the roster is in team {value!r}", examples))
     return value, ""
 
 
@@ -209,8 +204,56 @@ def _minutes(form, name: str, errors) -> int:
     return int(raw)
 
 
-def create(config: LoopConfig, uow: UnitOfWork, new: NewLoop, actor: str, now: datetime) -> int:
-    """Create the loop and its stages, open the decision thread, propose the first stage."""
+def plan_first_stage(config: LoopConfig, uow: UnitOfWork, new: NewLoop, now: datetime) -> Planned:
+    """The new loop's first stage, planned before the loop is written (read-only; no lock)."""
+    recruiter = uow.interviewers.by_slack_id(new.recruiter)
+    manager = uow.interviewers.by_slack_id(new.hiring_manager)
+    if recruiter is None or manager is None:
+        raise Conflict("the recruiter or hiring manager left the roster; submit again")
+    loop = _loop_row(new, recruiter, manager, None, "", now)
+    first = config.templates.stages_for(new.track, new.team or None, new.level)[0]
+    stage = Stage(loop_id=None, key=first.key, position=0)
+    return plan_ahead(config, uow, loop, stage, now, candidate_tz=new.candidate_tz)
+
+
+def _loop_row(
+    new: NewLoop,
+    recruiter: Interviewer,
+    manager: Interviewer,
+    candidate_id: int | None,
+    actor: str,
+    now: datetime,
+) -> Loop:
+    return Loop(
+        candidate_id=candidate_id,
+        track=new.track,
+        level=new.level,
+        team=new.team,
+        pool=new.pool,
+        recruiter_id=recruiter.id,
+        hiring_manager_id=manager.id,
+        technical_format=new.technical_format,
+        availability_text=new.availability_text,
+        availability=[[i.start.isoformat(), i.end.isoformat()] for i in new.availability],
+        accommodations=new.accommodations,
+        extra_minutes_per_interview=new.extra_minutes,
+        extra_break_minutes=new.extra_break,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def create(
+    config: LoopConfig,
+    uow: UnitOfWork,
+    new: NewLoop,
+    actor: str,
+    now: datetime,
+    planned: Planned | None = None,
+) -> int:
+    """Create the loop and its stages, open the decision thread, propose the first stage
+    (with the plan made ahead, `planned`, when nothing it was made from changed)."""
     Access(uow, config.templates).require(actor, Action.START_LOOP)
     recruiter = uow.interviewers.by_slack_id(new.recruiter)
     manager = uow.interviewers.by_slack_id(new.hiring_manager)
@@ -224,26 +267,7 @@ def create(config: LoopConfig, uow: UnitOfWork, new: NewLoop, actor: str, now: d
             created_at=now,
         )
     )
-    loop = uow.loops.add(
-        Loop(
-            candidate_id=candidate.id,
-            track=new.track,
-            level=new.level,
-            team=new.team,
-            pool=new.pool,
-            recruiter_id=recruiter.id,
-            hiring_manager_id=manager.id,
-            technical_format=new.technical_format,
-            availability_text=new.availability_text,
-            availability=[[i.start.isoformat(), i.end.isoformat()] for i in new.availability],
-            accommodations=new.accommodations,
-            extra_minutes_per_interview=new.extra_minutes,
-            extra_break_minutes=new.extra_break,
-            created_by=actor,
-            created_at=now,
-            updated_at=now,
-        )
-    )
+    loop = uow.loops.add(_loop_row(new, recruiter, manager, candidate.id, actor, now))
     stages = [
         uow.loops.add_stage(Stage(loop_id=loop.id, key=t.key, position=i))
         for i, t in enumerate(config.templates.stages_for(new.track, new.team or None, new.level))
@@ -260,7 +284,7 @@ def create(config: LoopConfig, uow: UnitOfWork, new: NewLoop, actor: str, now: d
         stages=[s.key for s in stages],
     )
     # Proposing also posts the loop's root message, already showing the proposal.
-    propose(config, uow, loop, stages[0], now, actor=actor)
+    propose(config, uow, loop, stages[0], now, actor=actor, planned=planned)
     if config.candidate is not None:
         config.candidate.stage_opened(config, uow, loop, stages[0], now, actor)
     if actor != new.recruiter:

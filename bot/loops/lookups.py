@@ -11,17 +11,19 @@ from storage.models import Interview, Loop, Stage
 from storage.uow import UnitOfWork
 
 
-def teams(uow: UnitOfWork) -> list[str]:
-    return sorted({t for person in uow.interviewers.all() for t in person.teams})
+def teams(uow: UnitOfWork, facts=None) -> list[str]:
+    """The roster's teams (`facts`: uow.interviewers.team_facts(), when read already)."""
+    facts = uow.interviewers.team_facts() if facts is None else facts
+    return sorted({t for _, _, person_teams in facts for t in person_teams})
 
 
-def team_manager(uow: UnitOfWork, team: str) -> str | None:
+def team_manager(uow: UnitOfWork, team: str, facts=None) -> str | None:
     """The team's hiring manager when it has exactly one (to pre-fill the form)."""
+    facts = uow.interviewers.team_facts() if facts is None else facts
     managers = [
-        p.slack_user_id
-        for p in uow.interviewers.all()
-        if team in p.teams and "hiring_manager" in p.roles
-    ]
+        slack_id for slack_id, roles, person_teams in facts
+        if team in person_teams and "hiring_manager" in roles
+    ]  # fmt: skip
     return managers[0] if len(managers) == 1 else None
 
 

@@ -72,9 +72,11 @@ def stage_request(
     windows: Sequence[Interval],
     now: datetime,
     read_busy: bool = True,
+    candidate_tz: str | None = None,
 ) -> PlanRequest:
     """What the planner needs for this stage; `read_busy`: with people's calendars (a caller
-    that changes who may sit reads them itself, once the request is final)."""
+    that changes who may sit reads them itself, once the request is final); `candidate_tz`:
+    given for a loop not written yet (its candidate has no row)."""
     roster = planning_roster(config.default_tz, uow, now, config.templates.planning.daily_cap)
     horizon_start = now - timedelta(days=8)
     offline = config.templates.offline_reviews()
@@ -82,12 +84,13 @@ def stage_request(
         booking_of(i, offline)
         for i in uow.loops.bookings_between(horizon_start, now + BOOKING_HORIZON)
     ]
-    earlier = other_panels(config, uow, loop, stage)
-    candidate = uow.loops.candidate(loop.candidate_id)
+    earlier = other_panels(config, uow, loop, stage) if loop.id is not None else {}
+    if candidate_tz is None:
+        candidate_tz = uow.loops.candidate(loop.candidate_id).tz
     request = PlanRequest(
         stage=template,
         teams=teams_of(config.templates, loop),
-        candidate_tz=candidate.tz,
+        candidate_tz=candidate_tz,
         availability=list(windows),
         roster=roster,
         not_before=now,

@@ -4,7 +4,7 @@ check that a click acts on the proposal as it stands."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.errors import Conflict, NotFound
@@ -20,10 +20,37 @@ from bot.messages.proposal import no_plan_message, proposal_closed, proposal_mes
 from bot.outbox import publish
 from bot.planning.load import cap_notes
 from bot.planning.model import Interval, NoPlan, Plan
-from bot.planning.planner import plan_stage
+from bot.planning.planner import PlanRequest, plan_stage
 from bot.planning.templates import StageTemplate, TemplateBook
 from storage.models import Loop, Stage
 from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A plan made ahead, outside the transaction that writes it, with what it was made
+    from: the writer uses it only if the request it builds now is the same."""
+
+    request: PlanRequest
+    result: Plan | NoPlan
+
+
+def plan_ahead(
+    config: LoopConfig,
+    uow: UnitOfWork,
+    loop: Loop,
+    stage: Stage,
+    now: datetime,
+    availability: Sequence[Interval] | None = None,
+    candidate_tz: str | None = None,
+) -> Planned:
+    """Plan `stage` reading only (a read-only unit of work, no lock held): the slow part of
+    proposing, done before the short transaction that writes it. `loop` and `stage` may be
+    new rows not yet written (a loop being created), with `candidate_tz` given."""
+    template = stage_template(config.templates, loop, stage.key)
+    windows = list(availability) if availability is not None else loop_availability(loop)
+    request = stage_request(config, uow, loop, stage, template, windows, now, candidate_tz)
+    return Planned(request, plan_stage(request))
 
 
 def propose(
@@ -35,16 +62,20 @@ def propose(
     actor: str = "loopbot",
     availability: Sequence[Interval] | None = None,
     keep: frozenset[int] = frozenset(),
+    planned: Planned | None = None,
 ) -> None:
     """Plan `stage` and send the recruiter the proposal (or what is missing); `keep` are
-    people tried first for their seats (a rescheduled stage keeps whoever can stay)."""
+    people tried first for their seats (a rescheduled stage keeps whoever can stay). With
+    `planned` (made ahead by plan_ahead), its result is used when nothing it was made from
+    changed since (the roster, bookings, holds, the loop): a version check that re-plans
+    otherwise."""
     template = stage_template(config.templates, loop, stage.key)
     windows = list(availability) if availability is not None else loop_availability(loop)
     holds.release(config, uow, stage, "a fresh plan", now)
     request = replace(
         stage_request(config, uow, loop, stage, template, windows, now), keep_ids=keep
     )
-    result = plan_stage(request)
+    result = planned.result if planned and planned.request == request else plan_stage(request)
     version = int(stage.proposal.get("version", 0)) + 1
     # A live proposal is edited in place; after a booking fell through, a new one is posted.
     live_ref = stage.proposal.get("ref") if stage.status == "proposed" else None

@@ -14,6 +14,7 @@ from bot.loops.config import LoopConfig
 from bot.loops.creation import NewLoop
 from bot.loops.load import load_overview
 from bot.loops.lookups import team_manager, teams
+from bot.loops.proposals import Planned, plan_ahead
 from storage.uow import UnitOfWork
 
 
@@ -23,11 +24,11 @@ class LoopService:
 
     # --- /schedule-loop: the form's choices, checking it, creating the loop ------------------
 
-    def teams(self, uow: UnitOfWork) -> list[str]:
-        return teams(uow)
+    def teams(self, uow: UnitOfWork, facts=None) -> list[str]:
+        return teams(uow, facts)
 
-    def team_manager(self, uow: UnitOfWork, team: str) -> str | None:
-        return team_manager(uow, team)
+    def team_manager(self, uow: UnitOfWork, team: str, facts=None) -> str | None:
+        return team_manager(uow, team, facts)
 
     def technical_formats(self, track: str = "ic") -> list[tuple[str, str]]:
         return technical_formats(self.config.templates, track)
@@ -39,8 +40,19 @@ class LoopService:
     def validate(self, uow: UnitOfWork, form: Mapping[str, str], now: datetime) -> NewLoop:
         return creation.validate(self.config.templates, uow, form, now)
 
-    def create(self, uow: UnitOfWork, new: NewLoop, actor: str, now: datetime) -> int:
-        return creation.create(self.config, uow, new, actor, now)
+    def plan_new(self, uow: UnitOfWork, new: NewLoop, now: datetime) -> Planned:
+        """The new loop's first stage planned ahead, reading only (after the ack)."""
+        return creation.plan_first_stage(self.config, uow, new, now)
+
+    def create(
+        self,
+        uow: UnitOfWork,
+        new: NewLoop,
+        actor: str,
+        now: datetime,
+        planned: Planned | None = None,
+    ) -> int:
+        return creation.create(self.config, uow, new, actor, now, planned)
 
     def load(self, uow: UnitOfWork, text: str, actor: str, now: datetime) -> dict:
         """/loop-load [team]: the team's load this week and next."""
@@ -90,7 +102,7 @@ class LoopService:
     def replan_form(self, uow: UnitOfWork, stage_id: int, version: int, actor: str) -> dict:
         return booking.replan_form(self.config, uow, stage_id, version, actor)
 
-    def replan(
+    def check_replan(
         self,
         uow: UnitOfWork,
         stage_id: int,
@@ -99,7 +111,37 @@ class LoopService:
         actor: str,
         now: datetime,
     ) -> None:
-        booking.replan(self.config, uow, stage_id, version, availability_text, actor, now)
+        """Pick another time's form checked, reading only (before the ack: its errors go
+        back on the form)."""
+        booking.check_replan(self.config, uow, stage_id, version, availability_text, actor, now)
+
+    def plan_replan(
+        self,
+        uow: UnitOfWork,
+        stage_id: int,
+        version: int,
+        availability_text: str,
+        actor: str,
+        now: datetime,
+    ) -> Planned:
+        """The new times' plan made ahead, reading only (after the ack); `replan` writes it
+        if nothing it was made from changed since."""
+        stage, loop, windows = booking.check_replan(
+            self.config, uow, stage_id, version, availability_text, actor, now
+        )
+        return plan_ahead(self.config, uow, loop, stage, now, availability=windows)
+
+    def replan(
+        self,
+        uow: UnitOfWork,
+        stage_id: int,
+        version: int,
+        availability_text: str,
+        actor: str,
+        now: datetime,
+        planned: Planned | None = None,
+    ) -> None:
+        booking.replan(self.config, uow, stage_id, version, availability_text, actor, now, planned)
 
     # --- an interviewer's DM -------------------------------------------------------------------
 

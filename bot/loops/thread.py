@@ -9,11 +9,17 @@ from bot.access import Access, panel_complete
 from bot.loops.catalog import stage_template
 from bot.loops.config import LoopConfig
 from bot.loops.lookups import live_interviews, next_stage_row, rollup_ref, root_ref
-from bot.loops.views import feedback_views, interview_view, loop_view, stage_views
+from bot.loops.views import (
+    feedback_views,
+    interview_view,
+    loop_view,
+    panel_feedback,
+    stage_views,
+)
 from bot.messages.feedback import SIGNAL_MARKS
 from bot.messages.notes import recruiter_note
 from bot.messages.thread import decision_root, stage_rollup
-from bot.messages.values import Decided, DecisionChoice
+from bot.messages.values import Decided, DecisionChoice, FeedbackView
 from bot.outbox import enqueue, publish
 from bot.planning.templates import TemplateBook
 from storage.models import Loop, Stage
@@ -40,8 +46,11 @@ def refresh_rollup(
 ) -> None:
     """Post the stage's reply in the decision thread, or edit it in place."""
     template = stage_template(config.templates, loop, stage.key)
+    # The panel, its people and their feedback: three queries whatever the panel's size.
     interviews = live_interviews(uow, stage)
-    slots = [interview_view(uow, i) for i in interviews]
+    people = uow.batch.people(i.interviewer_id for i in interviews)
+    views = panel_feedback(interviews, people, uow.batch.feedback(i.id for i in interviews), now)
+    slots = [interview_view(uow, i, people) for i in interviews]
     decision = next(
         (
             d
@@ -60,9 +69,9 @@ def refresh_rollup(
     )
     body = stage_rollup(
         template.title,
-        feedback_views(uow, stage, now),
+        views,
         slots,
-        decision_choice(config.templates, uow, loop, stage, now),
+        decision_choice(config.templates, uow, loop, stage, now, views),
         decided,
         take_home_due=slots[0].end if template.kind == "take_home" and slots else None,
         summary_lines=summary_lines,
@@ -74,10 +83,16 @@ def refresh_rollup(
 
 
 def decision_choice(
-    templates: TemplateBook, uow, loop: Loop, stage: Stage, now: datetime
+    templates: TemplateBook,
+    uow,
+    loop: Loop,
+    stage: Stage,
+    now: datetime,
+    views: list[FeedbackView] | None = None,
 ) -> DecisionChoice | None:
     """What the thread offers for a complete stage: advance (unless a gate is shut),
-    make an offer at the decision stage, or decline."""
+    make an offer at the decision stage, or decline. `views`: the stage's feedback, when
+    read already."""
     if stage.status != "completed" or loop.status != "open":
         return None
     following_row = next_stage_row(uow, loop, stage)
@@ -87,7 +102,9 @@ def decision_choice(
     following = stage_template(templates, loop, following_row.key)
     note = ""
     if following.gate == "positive_feedback":
-        signals = [f.signal for f in feedback_views(uow, stage, now)]
+        if views is None:
+            views = feedback_views(uow, stage, now)
+        signals = [f.signal for f in views]
         positive = sum(s in POSITIVE for s in signals)
         if positive < len(signals) or not signals:
             template = stage_template(templates, loop, stage.key)
@@ -99,13 +116,19 @@ def decision_choice(
 
 
 def loop_summary(templates: TemplateBook, uow: UnitOfWork, loop: Loop, now: datetime) -> list[str]:
-    """Each finished stage's tally, for the decision stage's reply (a stage whose panel is
-    still out shows none: the thread is read by the rest of its panel)."""
+    """Each finished stage's tally, for the decision stage's reply (four queries; a stage
+    whose panel is still out shows none: the thread is read by the rest of its panel)."""
+    stages = uow.loops.stages(loop.id)
+    live = uow.batch.live_interviews(s.id for s in stages)
+    every = [i for interviews in live.values() for i in interviews]
+    people = uow.batch.people(i.interviewer_id for i in every)
+    feedback = uow.batch.feedback(i.id for i in every)
     lines = []
-    for stage in uow.loops.stages(loop.id):
+    for stage in stages:
         if not panel_complete(stage, loop):
             continue
-        views = [v for v in feedback_views(uow, stage, now) if v.state == "submitted"]
+        panel = panel_feedback(live.get(stage.id, []), people, feedback, now)
+        views = [v for v in panel if v.state == "submitted"]
         if views:
             tally = " ".join(SIGNAL_MARKS[v.signal] for v in views)
             lines.append(f"{stage_template(templates, loop, stage.key).title}: {tally}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from bot.loops.catalog import place, stage_template
@@ -10,7 +11,7 @@ from bot.messages.thread import GATES
 from bot.messages.values import FeedbackView, LoopView, Person, SlotView, StageView
 from bot.planning.templates import TemplateBook
 from bot.slack_text import when
-from storage.models import Interview, Loop, Stage
+from storage.models import Feedback, Interview, Interviewer, Loop, Stage
 from storage.uow import UnitOfWork
 
 
@@ -68,8 +69,13 @@ def slot_views(uow: UnitOfWork, slots: list[dict]) -> list[SlotView]:
     return views
 
 
-def interview_view(uow, interview: Interview) -> SlotView:
-    person = uow.interviewers.get(interview.interviewer_id)
+def interview_view(uow, interview: Interview, people: Mapping[int, Interviewer] | None = None):
+    """The interview as a slot (`people`: the panel read already, by id)."""
+    person = (
+        people[interview.interviewer_id]
+        if people
+        else uow.interviewers.get(interview.interviewer_id)
+    )
     return SlotView(
         Person(person.slack_user_id, person.name),
         interview.role,
@@ -80,11 +86,28 @@ def interview_view(uow, interview: Interview) -> SlotView:
 
 
 def feedback_views(uow: UnitOfWork, stage: Stage, now: datetime) -> list[FeedbackView]:
+    """The stage's panel and its feedback, in three queries whatever the panel's size."""
+    interviews = live_interviews(uow, stage)
+    return panel_feedback(
+        interviews,
+        uow.batch.people(i.interviewer_id for i in interviews),
+        uow.batch.feedback(i.id for i in interviews),
+        now,
+    )
+
+
+def panel_feedback(
+    interviews: Sequence[Interview],
+    people: Mapping[int, Interviewer],
+    feedback_of: Mapping[int, Feedback],
+    now: datetime,
+) -> list[FeedbackView]:
+    """Each live interview's feedback state, from rows read already."""
     views = []
-    for interview in live_interviews(uow, stage):
-        person = uow.interviewers.get(interview.interviewer_id)
+    for interview in interviews:
+        person = people[interview.interviewer_id]
         who = Person(person.slack_user_id, person.name)
-        feedback = uow.loops.feedback_for(interview.id)
+        feedback = feedback_of.get(interview.id)
         if feedback is not None:
             summary = feedback.notes.strip().splitlines()[0][:140] if feedback.notes else ""
             views.append(

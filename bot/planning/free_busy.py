@@ -14,7 +14,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.planning.model import Booking, BusyTime, Hold, Interval, Interviewer
@@ -32,44 +32,53 @@ class FreeBusy:
     ) -> None:
         self.people = {person.id: person for person in roster}
         self.zones = {person.id: ZoneInfo(person.tz) for person in roster}
-        busy: dict[int, list[tuple[datetime, datetime]]] = {pid: [] for pid in self.people}
-        self.weekly: dict[int, Counter[Week]] = {pid: Counter() for pid in self.people}
-        self.daily: dict[int, Counter[date]] = {pid: Counter() for pid in self.people}
+        # (zone, instant) → its local day and week: people share a handful of zones, so the
+        # search asks the same conversion thousands of times for each start it tries.
+        self._local: dict[tuple[ZoneInfo, datetime], tuple[date, Week]] = {}
+        # Only people with bookings, busy time or holds get entries: the roster may be
+        # thousands.
+        busy: dict[int, list[tuple[datetime, datetime]]] = {}
+        self.weekly: Counter[tuple[int, Week]] = Counter()
+        self.daily: Counter[tuple[int, date]] = Counter()
         for booking in bookings:
-            if booking.interviewer_id in self.people:
+            pid = booking.interviewer_id
+            if pid in self.people:
                 start, end = booking.start.astimezone(UTC), booking.end.astimezone(UTC)
-                busy[booking.interviewer_id].append((start, end))
-                self.weekly[booking.interviewer_id][
-                    self.week_of(booking.interviewer_id, start)
-                ] += 1
-                self.daily[booking.interviewer_id][self.day_of(booking.interviewer_id, start)] += 1
+                busy.setdefault(pid, []).append((start, end))
+                self.weekly[pid, self.week_of(pid, start)] += 1
+                self.daily[pid, self.day_of(pid, start)] += 1
         for taken in busy_times:
             if taken.interviewer_id in self.people:
-                busy[taken.interviewer_id].append(
+                busy.setdefault(taken.interviewer_id, []).append(
                     (taken.start.astimezone(UTC), taken.end.astimezone(UTC))
                 )
         self.busy = {pid: sorted(spans) for pid, spans in busy.items()}
-        self.holds: dict[int, list[Hold]] = {pid: [] for pid in self.people}
-        self.held_weekly: dict[int, Counter[Week]] = {pid: Counter() for pid in self.people}
-        self.held_daily: dict[int, Counter[date]] = {pid: Counter() for pid in self.people}
+        self.holds: dict[int, list[Hold]] = {}
+        self.held_weekly: Counter[tuple[int, Week]] = Counter()
+        self.held_daily: Counter[tuple[int, date]] = Counter()
         for hold in holds:
-            if hold.interviewer_id in self.people:
-                self.holds[hold.interviewer_id].append(hold)
-                self.held_weekly[hold.interviewer_id][
-                    self.week_of(hold.interviewer_id, hold.start)
-                ] += 1
-                self.held_daily[hold.interviewer_id][
-                    self.day_of(hold.interviewer_id, hold.start)
-                ] += 1
+            pid = hold.interviewer_id
+            if pid in self.people:
+                self.holds.setdefault(pid, []).append(hold)
+                self.held_weekly[pid, self.week_of(pid, hold.start)] += 1
+                self.held_daily[pid, self.day_of(pid, hold.start)] += 1
         self._free: dict[tuple[int, date], tuple[list[datetime], list[datetime]]] = {}
 
+    def local(self, pid: int, when: datetime) -> tuple[date, Week]:
+        key = (self.zones[pid], when)
+        found = self._local.get(key)
+        if found is None:
+            day = when.astimezone(key[0]).date()
+            year, week, _ = day.isocalendar()
+            found = self._local[key] = (day, (year, week))
+        return found
+
     def week_of(self, pid: int, when: datetime) -> Week:
-        year, week, _ = when.astimezone(self.zones[pid]).isocalendar()
-        return year, week
+        return self.local(pid, when)[1]
 
     def day_of(self, pid: int, when: datetime) -> date:
         """The person's own local day: a daily cap counts their day, not the candidate's."""
-        return when.astimezone(self.zones[pid]).date()
+        return self.local(pid, when)[0]
 
     def _free_on(self, pid: int, day: date) -> tuple[list[datetime], list[datetime]]:
         """The person's free spans on one local working day, as sorted starts and ends."""
@@ -81,7 +90,7 @@ class FreeBusy:
             if day.weekday() in person.work_days:
                 cursor = datetime.combine(day, person.work_start, zone).astimezone(UTC)
                 close = datetime.combine(day, person.work_end, zone).astimezone(UTC)
-                for b_start, b_end in self.busy[pid]:
+                for b_start, b_end in self.busy.get(pid, ()):
                     if b_end <= cursor or b_start >= close:
                         continue
                     if b_start > cursor:
@@ -96,19 +105,32 @@ class FreeBusy:
 
     def is_free(self, pid: int, start: datetime, end: datetime) -> bool:
         """Inside working hours and clear of every booking (holds aside)."""
-        day = start.astimezone(self.zones[pid]).date()
-        starts, ends = self._free_on(pid, day)
+        starts, ends = self._free_on(pid, self.local(pid, start)[0])
         index = bisect_right(starts, start) - 1
         return index >= 0 and ends[index] >= end
 
+    def free_spans(
+        self, pid: int, start: datetime, end: datetime
+    ) -> list[tuple[datetime, datetime]]:
+        """The person's free spans (working hours minus bookings, each inside one of their
+        local days) that overlap [start, end), earliest first."""
+        zone = self.zones[pid]
+        day, last = start.astimezone(zone).date(), end.astimezone(zone).date()
+        spans = []
+        while day <= last:
+            starts, ends = self._free_on(pid, day)
+            spans += [(s, e) for s, e in zip(starts, ends, strict=True) if s < end and start < e]
+            day += timedelta(days=1)
+        return spans
+
     def holds_over(self, pid: int, start: datetime, end: datetime) -> list[Hold]:
-        return [h for h in self.holds[pid] if h.start < end and start < h.end]
+        return [h for h in self.holds.get(pid, ()) if h.start < end and start < h.end]
 
     def week_count(self, pid: int, when: datetime) -> int:
-        return self.weekly[pid][self.week_of(pid, when)]
+        return self.weekly[pid, self.week_of(pid, when)]
 
     def day_count(self, pid: int, when: datetime) -> int:
-        return self.daily[pid][self.day_of(pid, when)]
+        return self.daily[pid, self.day_of(pid, when)]
 
     def over_daily_cap(self, pid: int, when: datetime) -> bool:
         cap = self.people[pid].daily_cap
@@ -124,10 +146,10 @@ class FreeBusy:
     def over_cap_when_held(self, pid: int, when: datetime) -> bool:
         """At or over a cap once the interviews others hold are confirmed too."""
         person = self.people[pid]
-        held = self.held_weekly[pid][self.week_of(pid, when)]
+        held = self.held_weekly[pid, self.week_of(pid, when)]
         if self.week_count(pid, when) + held >= person.weekly_cap:
             return True
-        held_today = self.held_daily[pid][self.day_of(pid, when)]
+        held_today = self.held_daily[pid, self.day_of(pid, when)]
         return person.daily_cap is not None and (
             self.day_count(pid, when) + held_today >= person.daily_cap
         )

@@ -59,8 +59,8 @@ def team_load(
         this_week = calendar.week_of(person.id, now)
         days = [
             count
-            for day, count in calendar.daily[person.id].items()
-            if tuple(day.isocalendar()[:2]) == this_week
+            for (pid, day), count in calendar.daily.items()
+            if pid == person.id and tuple(day.isocalendar()[:2]) == this_week
         ]
         rows.append(
             PersonLoad(

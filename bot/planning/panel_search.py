@@ -28,6 +28,7 @@ from bot.planning.free_busy import FreeBusy, merge_intervals
 from bot.planning.model import Interval, Interviewer, Plan, Slot
 from bot.planning.plan_request import PlanRequest
 from bot.planning.plan_warnings import slot_warnings
+from bot.planning.seat_cover import SeatCover
 from bot.planning.templates import SeatTemplate
 
 NEVER = datetime.min.replace(tzinfo=UTC)
@@ -63,6 +64,8 @@ class PanelSearch:
         self.gap = timedelta(minutes=self.stage.break_minutes + extra.extra_break_minutes)
         self.fixed_ids = frozenset(request.fixed.values())
         self.seat_people = {seat.key: self.eligible(seat) for seat in self.stage.seats}
+        self.seat_ids = {key: [p.id for p, _ in pairs] for key, pairs in self.seat_people.items()}
+        self.cover = SeatCover(self.calendar)
 
     # who may sit where
 
@@ -231,6 +234,12 @@ class PanelSearch:
         by_scarcity = sorted(
             range(len(blocks)), key=lambda i: len(self.seat_people[blocks[i].seat.key])
         )
+        for block in blocks:  # one look-up per block before one check per person
+            key = block.seat.key
+            if not self.cover.anyone_free(
+                key, self.seat_ids[key], start + block.offset, start + block.offset + block.length
+            ):
+                return None
         least_of: list[Cost] = [ZERO] * len(blocks)
         floor = ZERO
         for index in by_scarcity:
@@ -243,6 +252,7 @@ class PanelSearch:
                 if option is not None:
                     found.append(option)
             if not found:
+                self.cover.came_up_empty(block.seat.key, block_start)
                 return None
             # Stable sort: among equally relaxing people the load-spread order stays.
             found.sort(key=lambda option: option.cost)

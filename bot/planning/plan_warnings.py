@@ -69,7 +69,7 @@ def slot_warnings(
             "so that proposal needs a new time if this one is confirmed"
         )
     elif option.held_cap:
-        held_today = calendar.held_daily[person.id][calendar.day_of(person.id, start)]
+        held_today = calendar.held_daily[person.id, calendar.day_of(person.id, start)]
         daily = person.daily_cap is not None and (
             calendar.day_count(person.id, start) + held_today >= person.daily_cap
         )

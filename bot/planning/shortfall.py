@@ -3,6 +3,7 @@ nearest alternative on another day."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -104,14 +105,9 @@ def shortages(search: PanelSearch) -> list[Shortage]:
             continue
         length = timedelta(minutes=seat.minutes) + search.block_extra
         for window in windows:
-            free = {
-                person.id
-                for start in search.starts([window], length)
-                for person, _ in people
-                if search.may_sit(seat, person.id, start, start + length)
-            }
-            if len(free) < seat.min:
-                some = f"only {len(free)} of {seat.min} " if free else "no "
+            free = free_people(search, seat, people, window, length)
+            if free < seat.min:
+                some = f"only {free} of {seat.min} " if free else "no "
                 found.append(
                     Shortage(
                         seat.role,
@@ -150,6 +146,33 @@ def shortages(search: PanelSearch) -> list[Shortage]:
             )
         )
     return found
+
+
+def free_people(search: PanelSearch, seat, people, window: Interval, length: timedelta) -> int:
+    """How many of `people` could take `seat` at some start in `window`, counted up to the
+    seat's minimum (all a shortage needs to say). Each person's free spans are matched
+    against the sorted starts, so the cost grows with people, not people × starts."""
+    starts = list(search.starts([window], length))
+    if not starts:
+        return 0
+    request, calendar = search.request, search.calendar
+    free = 0
+    for person, _ in people:
+        if free >= seat.min:
+            break
+        if search.is_repeat(seat, person.id) and not request.allow_repeat:
+            continue
+        for span_start, span_end in calendar.free_spans(person.id, starts[0], starts[-1] + length):
+            first = starts[bisect_left(starts, span_start)] if span_start <= starts[-1] else None
+            # Within one span (one local day, so one week) the cap reads the same throughout.
+            if (
+                first is not None
+                and first + length <= span_end
+                and (request.relax_cap or not calendar.over_cap(person.id, first))
+            ):
+                free += 1
+                break
+    return free
 
 
 def duration(span: timedelta) -> str:

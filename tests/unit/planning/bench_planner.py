@@ -1,4 +1,6 @@
-"""Time plan_stage on a 60-person roster and a week of availability (run as a script).
+"""Time plan_stage on a 60-person roster and a week of availability, then at 50, 500 and
+5,000 people for a stage that fits and two that do not (whose explanation of what is
+missing must stay bounded). Run as a script (`make bench`).
 
 .venv/bin/python -m tests.unit.planning.bench_planner
 """
@@ -23,14 +25,15 @@ ROLE_TYPES = {
 }
 
 
-def roster(rng: random.Random) -> list[Interviewer]:
+def roster(rng: random.Random, size: int = 60) -> list[Interviewer]:
     people = [
         Interviewer(1, "HM", frozenset({"hiring_manager"}), frozenset({"core"}), frozenset(),
                     "America/New_York"),
         Interviewer(2, "Rec", frozenset({"recruiter"}), frozenset({"core"}), frozenset(),
                     "America/New_York"),
     ]  # fmt: skip
-    roles = ["engineer"] * 40 + ["director"] * 6 + ["partner"] * 6 + ["leader"] * 6
+    base = ["engineer"] * 40 + ["director"] * 6 + ["partner"] * 6 + ["leader"] * 6
+    roles = [base[n % len(base)] for n in range(size - 2)]
     for pid, role in enumerate(roles, start=3):
         people.append(Interviewer(
             pid, f"P{pid}", frozenset({role}), frozenset({"core"}), frozenset(ROLE_TYPES[role]),
@@ -116,5 +119,65 @@ def main() -> None:
               f"max {timings[-1]:6.1f} ms")  # fmt: skip
 
 
+def scaling() -> None:
+    """The same stages at 50, 500 and 5,000 people: the time should grow with the roster,
+    not with the roster times the start times."""
+    book = load_templates()
+    monday = datetime(2026, 11, 23).date()
+    print("\nroster scaling (median of 5 runs)")
+    times: dict[str, dict[int, float]] = {}
+    for size in (50, 500, 5000):
+        rng = random.Random(1)
+        people = roster(rng, size)
+        busy = bookings(rng, people, datetime(2026, 11, 23, tzinfo=UTC))
+        sunday = [
+            Interval(datetime(2026, 11, 29, 9, tzinfo=UTC), datetime(2026, 11, 29, 18, tzinfo=UTC))
+        ]
+        directors_booked = busy + [
+            Booking(p.id, datetime(2026, 11, 23, tzinfo=UTC), datetime(2026, 11, 28, tzinfo=UTC))
+            for p in people
+            if "director" in p.roles
+        ]
+        cases = {
+            "round_1 found": (
+                book.stage("ic", None, "round_1"),
+                week("America/New_York", monday),
+                busy,
+            ),
+            "round_2 no plan (directors booked solid)": (
+                book.stage("ic", None, "round_2"),
+                week("America/New_York", monday),
+                directors_booked,
+            ),
+            "round_1 no plan (only a Sunday given)": (
+                book.stage("ic", None, "round_1"),
+                sunday,
+                busy,
+            ),
+        }
+        for name, (stage, windows, booked) in cases.items():
+            request = PlanRequest(
+                stage=stage,
+                teams=frozenset({"core"}),
+                candidate_tz="America/New_York",
+                availability=windows,
+                roster=people,
+                bookings=booked,
+                not_before=datetime(2026, 11, 21, tzinfo=UTC),
+                fixed={"hiring_manager": 1, "recruiter": 2},
+            )
+            timings = []
+            for _ in range(5):
+                began = clock.perf_counter()
+                result = plan_stage(request)
+                timings.append((clock.perf_counter() - began) * 1000)
+            median = sorted(timings)[2]
+            times.setdefault(name, {})[size] = median
+            print(f"  {size:5d} people  {name:42s} {type(result).__name__:7s} {median:8.1f} ms")
+    for name, by_size in times.items():
+        print(f"  {name:42s} 5,000 people / 500 people: ×{by_size[5000] / by_size[500]:.1f}")
+
+
 if __name__ == "__main__":
     main()
+    scaling()

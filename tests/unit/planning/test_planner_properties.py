@@ -45,3 +45,27 @@ def test_every_plan_satisfies_every_rule_even_when_relaxed(request):
             continue
         relaxed = PlanRequest(**{**request.__dict__, "relax_cap": True})
         check_plan(alternative.plan, relaxed)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(requests(relaxed=True))
+def test_the_shortfall_counts_free_people_as_trying_every_start_would(request):
+    """free_people matches free spans against the starts; trying every start for every
+    person (what it replaced) must count the same, up to the seat's minimum."""
+    from datetime import timedelta
+
+    from bot.planning.panel_search import PanelSearch
+    from bot.planning.shortfall import free_people
+
+    search = PanelSearch(request)
+    for seat in search.stage.seats:
+        people = search.seat_people[seat.key]
+        length = timedelta(minutes=seat.minutes) + search.block_extra
+        for window in search.day_windows():
+            every = {
+                person.id
+                for start in search.starts([window], length)
+                for person, _ in people
+                if search.may_sit(seat, person.id, start, start + length)
+            }
+            assert free_people(search, seat, people, window, length) == min(len(every), seat.min)
