@@ -49,7 +49,9 @@ def plan_ahead(
     new rows not yet written (a loop being created), with `candidate_tz` given."""
     template = stage_template(config.templates, loop, stage.key)
     windows = list(availability) if availability is not None else loop_availability(loop)
-    request = stage_request(config, uow, loop, stage, template, windows, now, candidate_tz)
+    request = stage_request(
+        config, uow, loop, stage, template, windows, now, candidate_tz=candidate_tz
+    )
     return Planned(request, plan_stage(request))
 
 
