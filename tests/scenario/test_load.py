@@ -13,11 +13,12 @@ from tests.scenario.flows import RECRUITER, candidate, rows
 # Rosa runs every recruiter screen: give her a weekly cap of 1 and a daily cap of 1.
 def capped_roster(box_roster: str, weekly: str, daily: str) -> str:
     header, *people = box_roster.splitlines()
+    weekly_at = header.split(",").index("weekly_cap")
     lines = [header + ",daily_cap"]
     for line in people:
         cells = line.split(",")
         if cells[0] == RECRUITER:
-            cells[-1] = weekly
+            cells[weekly_at] = weekly
             cells.append(daily)
         else:
             cells.append("")

@@ -16,7 +16,7 @@ from tests.scenario.flows import RECRUITER, candidate, rows
 YARA = "U0REC09"
 TRAINEE_ROW = (
     f"{YARA},Yara Young,yara@example.com,recruiter,payments,recruiter_interview,"
-    "America/New_York,08:00-18:00,Mon-Fri,10,,recruiter_screen:shadow\n"
+    "America/New_York,08:00-18:00,Mon-Fri,10,,,,recruiter_screen:shadow\n"
 )
 
 

@@ -365,8 +365,8 @@ def test_write_then_parse_round_trips_every_field():
             "16:45",
             (0, 2, 4),
             0,
-            "https://dav.example.com/ada/work/",
-            "GB-SCT",
+            calendar="https://dav.example.com/ada/work/",
+            country="GB-SCT",
         ),
         RosterEntry(
             "U0BOB",
@@ -406,11 +406,11 @@ def test_write_then_parse_round_trips_every_field():
 
 
 def test_trainee_and_daily_cap_cells_are_checked():
-    text = HEADER + "\nU0A,Ann,,engineer,core,,,,,4,3,coding;system_design:reverse_shadow\n"
+    text = HEADER + "\nU0A,Ann,,engineer,core,,,,,4,,,3,coding;system_design:reverse_shadow\n"
     [entry] = parse(text)
     assert entry.daily_cap == 3
     assert entry.trainee == (("coding", "shadow"), ("system_design", "reverse_shadow"))
-    bad = HEADER + "\nU0A,Ann,,engineer,core,,,,,4,x,coding:lead\n"
+    bad = HEADER + "\nU0A,Ann,,engineer,core,,,,,4,,,x,coding:lead\n"
     with pytest.raises(RosterError) as caught:
         parse(bad)
     message = str(caught.value)
