@@ -22,8 +22,9 @@ from storage.db import READ_ONLY
 from storage.holds import Holds
 from storage.insights import InsightQueries
 from storage.models import Feedback, Hold, Interview, utcnow
+from storage.outbox_rows import Outbox
 from storage.privacy import PrivacyQueries
-from storage.repositories import Audit, Interviewers, Loops, Outbox, Requests
+from storage.repositories import Audit, Interviewers, Loops, Requests
 from storage.trainees import Trainees
 
 log = logging.getLogger(__name__)
