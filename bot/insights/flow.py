@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.insights.rows import Dataset, LoopRow, Period, StageRow
-from bot.insights.stats import hours, median, percentile
+from bot.insights.stats import HoursSpread, hours
 
 BOOKED = "stage_booked"
 MOVED_ON = ("advance", "offer")
@@ -28,7 +28,7 @@ NOT_REACHED = ("pending", "skipped")
 
 
 @dataclass(frozen=True)
-class StageTiming:
+class StageTiming(HoursSpread):
     track: str
     stage: str
     title: str
@@ -38,14 +38,6 @@ class StageTiming:
     @property
     def count(self) -> int:
         return len(self.hours)
-
-    @property
-    def median(self) -> float | None:
-        return median(self.hours)
-
-    @property
-    def p90(self) -> float | None:
-        return percentile(self.hours, 90)
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,13 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.insights.rows import LIVE, Dataset, Period, PersonRow, Scope, monday_of
-from bot.insights.stats import hours, median, percentile
+from bot.insights.stats import HoursSpread, hours
 
 STILL_WAITING = ("scheduled", "completed")  # stages whose decision needs the missing feedback
 
 
 @dataclass(frozen=True)
-class Turnaround:
+class Turnaround(HoursSpread):
     person_id: int
     name: str
     slack_user_id: str
@@ -35,14 +35,6 @@ class Turnaround:
     @property
     def given(self) -> int:
         return len(self.hours)
-
-    @property
-    def median(self) -> float | None:
-        return median(self.hours)
-
-    @property
-    def p90(self) -> float | None:
-        return percentile(self.hours, 90)
 
 
 @dataclass(frozen=True)

@@ -23,3 +23,17 @@ def percentile(values: Sequence[float], percent: int) -> float | None:
     if len(values) == 1:
         return float(values[0])
     return statistics.quantiles(values, n=100, method="inclusive")[percent - 1]
+
+
+class HoursSpread:
+    """Median and p90 of a dataclass's sorted `hours` (durations, one per observation)."""
+
+    hours: tuple[float, ...]
+
+    @property
+    def median(self) -> float | None:
+        return median(self.hours)
+
+    @property
+    def p90(self) -> float | None:
+        return percentile(self.hours, 90)
