@@ -15,7 +15,14 @@ from bot.loops.creation import read_availability
 from bot.loops.invites import send_invite
 from bot.loops.lookups import as_datetime
 from bot.loops.plan_requests import booking_of, find_replacement
-from bot.loops.proposals import Planned, check_held, check_version, propose, send_proposal
+from bot.loops.proposals import (
+    Planned,
+    check_held,
+    check_version,
+    plan_ahead,
+    propose,
+    send_proposal,
+)
 from bot.loops.thread import refresh_rollup, refresh_root
 from bot.loops.training_seats import seat_trainees
 from bot.loops.views import loop_view
@@ -308,6 +315,23 @@ def check_replan(
     if errors:
         raise InvalidForm(errors)
     return stage, loop, list(windows)
+
+
+def plan_replan(
+    config: LoopConfig,
+    uow: UnitOfWork,
+    stage_id: int,
+    version: int,
+    availability_text: str,
+    actor: str,
+    now: datetime,
+) -> Planned:
+    """The new times' plan made ahead, reading only (after the ack); `replan` writes it
+    if nothing it was made from changed since."""
+    stage, loop, windows = check_replan(
+        config, uow, stage_id, version, availability_text, actor, now
+    )
+    return plan_ahead(config, uow, loop, stage, now, availability=windows)
 
 
 def replan(

@@ -14,7 +14,7 @@ from bot.loops.config import LoopConfig
 from bot.loops.creation import NewLoop
 from bot.loops.load import load_overview
 from bot.loops.lookups import team_manager, teams
-from bot.loops.proposals import Planned, plan_ahead
+from bot.loops.proposals import Planned
 from storage.uow import UnitOfWork
 
 
@@ -124,12 +124,9 @@ class LoopService:
         actor: str,
         now: datetime,
     ) -> Planned:
-        """The new times' plan made ahead, reading only (after the ack); `replan` writes it
-        if nothing it was made from changed since."""
-        stage, loop, windows = booking.check_replan(
+        return booking.plan_replan(
             self.config, uow, stage_id, version, availability_text, actor, now
         )
-        return plan_ahead(self.config, uow, loop, stage, now, availability=windows)
 
     def replan(
         self,
