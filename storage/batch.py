@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from storage.models import Candidate, Feedback, Interview, Interviewer, Loop, Stage
@@ -42,6 +43,15 @@ class BatchReads:
 
     def stages(self, ids: Iterable[int]) -> dict[int, Stage]:
         return self._by_id(Stage, ids)
+
+    def open_loops_run_by(self, person_id: int) -> list[Loop]:
+        """The open loops `person_id` recruits for or hires for."""
+        query = (
+            select(Loop)
+            .where(Loop.status == "open")
+            .where(or_(Loop.recruiter_id == person_id, Loop.hiring_manager_id == person_id))
+        )
+        return list(self.session.exec(query.order_by(Loop.id)))
 
     def awaiting_feedback(self, person_id: int, now: datetime) -> list[Interview]:
         """`person_id`'s live interviews that are over and have no feedback yet."""
