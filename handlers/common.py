@@ -142,11 +142,34 @@ def on_submit(
     def submitted(ack, body, view):
         actor, now = body["user"]["id"], services.clock.now()
         meta, values = view.get("private_metadata", ""), form_values(view)
-        if check is None:
-            return _submit_in_one(services, ack, view, callback_id, error_field, work, actor)
-        try:
+        key = f"view:{view['id']}"
+
+        def checked() -> None:
             with services.uow.read() as uow:
                 check(uow, now, actor, meta, values)
+
+        def written() -> None:  # with `check`: after the ack, given what `prepare` made
+            prepared = None
+            if prepare is not None:
+                with services.uow.read() as uow:
+                    prepared = prepare(uow, now, actor, meta, values)
+            with services.uow() as uow:
+                work(uow, now, actor, meta, values, prepared)
+                uow.commit()
+
+        def in_one() -> None:  # without `check`: validated and written before the ack
+            with services.uow() as uow:
+                work(uow, now, actor, meta, values)
+                uow.commit()
+
+        try:
+            checked() if check is not None else in_one()
+        except NeedBusy as need:
+            # Valid, but its plan needs calendars: close the form first, then read them.
+            ack()
+            first = need
+            finish_after_ack(services, actor, key, lambda: services.run(in_one, first))
+            return
         except InvalidForm as invalid:
             ack(response_action="errors", errors=field_errors(invalid))
             return
@@ -158,56 +181,8 @@ def on_submit(
             failed(services, actor, view, callback_id, error)
             return
         ack()
-
-        def attempt() -> None:
-            prepared = None
-            if prepare is not None:
-                with services.uow.read() as uow:
-                    prepared = prepare(uow, now, actor, meta, values)
-            with services.uow() as uow:
-                work(uow, now, actor, meta, values, prepared)
-                uow.commit()
-
-        try:
-            with services.after_ack:
-                services.run(attempt)  # plans read people's calendars between tries
-        except LoopbotError as error:
-            tell(services, actor, f"view:{view['id']}:error"[:200], f"Nothing was saved: {error}")
-        except Exception as error:
-            failed(services, actor, view, callback_id, error)
-
-
-def _submit_in_one(services, ack, view, callback_id, error_field, work, actor) -> None:
-    def attempt() -> None:
-        with services.uow() as uow:
-            work(
-                uow,
-                services.clock.now(),
-                actor,
-                view.get("private_metadata", ""),
-                form_values(view),
-            )
-            uow.commit()
-
-    try:
-        attempt()
-    except NeedBusy as need:
-        # The form was valid; its plan needs calendars: close it first, then read them.
-        ack()
-        first = need
-        _after_ack(services, actor, f"view:{view['id']}", lambda: services.run(attempt, first))
-        return
-    except InvalidForm as invalid:
-        ack(response_action="errors", errors=field_errors(invalid))
-        return
-    except LoopbotError as error:
-        ack(response_action="errors", errors={error_field: str(error)[:150]})
-        return
-    except Exception as error:  # acknowledged on every path: the form closes, the person hears
-        ack()
-        failed(services, actor, view, callback_id, error)
-        return
-    ack()
+        if check is not None:  # plans read people's calendars between tries
+            finish_after_ack(services, actor, key, lambda: services.run(written))
 
 
 def failed(services: Services, actor: str, view: dict, callback_id: str, error: Exception):
@@ -217,13 +192,16 @@ def failed(services: Services, actor: str, view: dict, callback_id: str, error: 
     tell(services, actor, f"view:{view['id']}:failed"[:200], APOLOGY)
 
 
-def _after_ack(services: Services, actor: str, key: str, finish: Callable[[], object]) -> None:
-    """Finish a submission once the form has closed: what goes wrong now reaches the person
-    as a DM, since the form can no longer show it."""
+def finish_after_ack(
+    services: Services, actor: str, key: str, finish: Callable[[], object]
+) -> None:
+    """Finish a submission once the form has closed, in the after-ack lane: what goes wrong
+    now reaches the person as a DM, since the form can no longer show it."""
     try:
-        finish()
+        with services.after_ack:
+            finish()
     except LoopbotError as error:
-        tell(services, actor, f"{key}:refused"[:200], str(error))
+        tell(services, actor, f"{key}:error"[:200], f"Nothing was saved: {error}")
     except Exception as error:
         frames = "".join(traceback.format_tb(error.__traceback__))
         log.error("unhandled %s after closing %s\n%s", type(error).__name__, key, frames)

@@ -7,7 +7,13 @@ from slack_bolt import App
 from bot.errors import InvalidForm, LoopbotError
 from bot.messages import action_ids
 from bot.services import Services
-from handlers.common import field_errors, form_values, on_submit, parse_ids, tell
+from handlers.common import (
+    field_errors,
+    finish_after_ack,
+    form_values,
+    on_submit,
+    parse_ids,
+)
 
 
 def register(app: App, services: Services) -> None:
@@ -42,11 +48,8 @@ def register(app: App, services: Services) -> None:
                     services.loops.create(uow, new_loop, actor, now, planned)
                 uow.commit()
 
-        try:
-            with services.after_ack:
-                services.run(create)  # plans read people's calendars between tries
-        except LoopbotError as error:
-            tell(services, actor, f"view:{view['id']}:error", f"Nothing was saved: {error}")
+        # Plans read people's calendars between tries.
+        finish_after_ack(services, actor, f"view:{view['id']}", lambda: services.run(create))
 
     on_submit(
         app,
